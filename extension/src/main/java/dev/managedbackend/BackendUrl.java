@@ -1,0 +1,23 @@
+package dev.managedbackend;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Injects a backend's base URL, such as {@code http://127.0.0.1:41234}, into a test or lifecycle
+ * method parameter, a constructor parameter, or a non-final field (static fields are set before
+ * {@code @BeforeAll}, instance fields before each test).
+ *
+ * <p>Supported types: {@link java.net.URI}, {@link java.net.URL}, {@link String} (no trailing
+ * slash in the {@code URI} and {@code String} forms) and {@code okhttp3.HttpUrl}.
+ */
+@Target({ElementType.PARAMETER, ElementType.FIELD})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface BackendUrl {
+    /** The backend's {@link ManagedBackend#name() name}; {@code ""} means the test's only backend. */
+    String value() default "";
+}

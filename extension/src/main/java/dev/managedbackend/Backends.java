@@ -1,0 +1,17 @@
+package dev.managedbackend;
+
+import java.util.List;
+
+/** All backends visible to a test, injectable by type. */
+public interface Backends {
+
+    /**
+     * The backend with this {@link ManagedBackend#name() name}.
+     *
+     * @throws IllegalArgumentException naming the backends that exist, if there is none such
+     */
+    Backend get(String name);
+
+    /** Every backend visible to the test, in declaration order (outer classes first). */
+    List<Backend> all();
+}

@@ -1,0 +1,14 @@
+package dev.managedbackend;
+
+/** How long a backend lives, and which tests share it. */
+public enum Scope {
+    /** One backend per test class, shared by its tests and its {@code @Nested} classes. */
+    CLASS,
+    /** A fresh backend for every test method: for tests that change the backend's state. */
+    METHOD,
+    /**
+     * One backend per test JVM, shared by every class that declares an identical backend (all
+     * attributes equal), and stopped when the run ends.
+     */
+    RUN
+}

@@ -1,0 +1,118 @@
+package dev.managedbackend.internal;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * A backend's log file. The child process writes to it directly (its stdout and stderr are
+ * redirected to the file by the OS), so there is no pipe that could fill up and stall the app,
+ * and no thread of ours that has to keep draining one.
+ */
+public final class LogFile {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+    private static final int TAIL_LINES = 25;
+    private static final int TAIL_BYTES = 16 * 1024;
+
+    private final Path path;
+
+    private LogFile(Path path) {
+        this.path = path;
+    }
+
+    /** A new, empty file named after the test and the backend, unique across JVMs. */
+    public static LogFile create(Path dir, String owner, String backendName) {
+        String file = UNSAFE.matcher(owner + "-" + backendName).replaceAll("_") + "-"
+                + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ".log";
+        try {
+            Files.createDirectories(dir);
+            Path path = dir.resolve(file);
+            Files.deleteIfExists(path);
+            Files.createFile(path);
+            return new LogFile(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create the backend log file " + dir.resolve(file)
+                    + "; set -D" + dev.managedbackend.ManagedBackend.LOG_DIR_PROPERTY_NAME
+                    + " to a writable folder", e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Adds a line of our own, e.g. the command about to run, so the log explains itself. */
+    public void note(String line) {
+        try {
+            Files.writeString(path, "[managed-backend] " + line + System.lineSeparator(),
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException ignored) {
+            // the log is for people; a failed note must not fail a start
+        }
+    }
+
+    /** The current size, to look at only what comes after it with {@link #containsAfter}. */
+    public long size() {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Whether the output written after {@code offset} has a match of {@code pattern}. */
+    public boolean containsAfter(long offset, Pattern pattern) {
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
+            long start = Math.max(offset, file.length() - 4 * TAIL_BYTES);
+            byte[] bytes = new byte[(int) Math.max(0, file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            return pattern.matcher(new String(bytes, StandardCharsets.UTF_8)).find();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The last lines of the file, at most {@value #TAIL_LINES}. */
+    public List<String> tail() {
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
+            long start = Math.max(0, file.length() - TAIL_BYTES);
+            byte[] bytes = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            List<String> lines = new ArrayList<>(Arrays.asList(
+                    new String(bytes, StandardCharsets.UTF_8).split("\\R")));
+            if (start > 0 && !lines.isEmpty()) {
+                lines.remove(0); // a partial line
+            }
+            lines.removeIf(String::isBlank);
+            return lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
+        } catch (IOException e) {
+            return List.of("(could not read " + path + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** The tail formatted for a failure message. */
+    public String tailForMessage() {
+        List<String> tail = tail();
+        if (tail.isEmpty()) {
+            return "Log " + path + " is empty.";
+        }
+        StringBuilder text = new StringBuilder("Log ").append(path).append(", last lines:");
+        for (String line : tail) {
+            text.append(System.lineSeparator()).append("  | ").append(line);
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.managedbackend.internal;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/** A backend that runs as a local process tree rooted at the process we launched. */
+final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
+
+    private final String name;
+    private final Process process;
+    private final LaunchCommand command;
+    private final int port;
+    private final PortLease lease;
+    private final LogFile log;
+    private final Duration stopTimeout;
+    private volatile boolean closed;
+
+    ProcessBackend(String name, Process process, LaunchCommand command, int port, PortLease lease,
+            LogFile log, Duration stopTimeout) {
+        this.name = name;
+        this.process = process;
+        this.command = command;
+        this.port = port;
+        this.lease = lease;
+        this.log = log;
+        this.stopTimeout = stopTimeout;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public URI baseUrl() {
+        return BaseUrls.of(host(), port);
+    }
+
+    @Override
+    public String host() {
+        return command.connectHost();
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public OptionalLong pid() {
+        return OptionalLong.of(process.pid());
+    }
+
+    @Override
+    public Optional<String> containerId() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Path logFile() {
+        return log.path();
+    }
+
+    LogFile log() {
+        return log;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    }
+
+    @Override
+    public Optional<String> listenerProblem() {
+        return switch (ListeningSockets.of(port, process.toHandle())) {
+            case OURS -> Optional.empty();
+            case NONE -> Optional.of("port " + port + " is not listening yet");
+            case FOREIGN -> Optional.of("port " + port + " is held by a process the extension did "
+                    + "not start; waiting for our backend to bind it");
+            case UNKNOWN -> ReadinessProbe.connectProblem(host(), port);
+        };
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            ProcessTreeStopper.stop(process.toHandle(), stopTimeout);
+        } finally {
+            closed = true;
+            lease.close();
+            LiveBackends.remove(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "backend '" + name + "' (pid " + process.pid() + ", " + baseUrl() + ")";
+    }
+}

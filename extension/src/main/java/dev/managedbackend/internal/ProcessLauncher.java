@@ -1,0 +1,160 @@
+package dev.managedbackend.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.lang.ProcessBuilder.Redirect;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.managedbackend.BackendStartException;
+import dev.managedbackend.internal.BackendSpec.Mode;
+
+/**
+ * Starts a process-mode backend ({@code app} or {@code command}) and returns it once ready, or
+ * throws with a message that says what went wrong; either way nothing of a failed start is left
+ * running. A picked port that another program takes before our server binds it costs one more
+ * attempt on another port, up to {@code managedbackend.portAttempts}.
+ */
+public final class ProcessLauncher {
+
+    /** Set in every backend's environment: lets a later sweep recognise our processes. */
+    public static final String OWNER_VARIABLE = "MANAGED_BACKEND_OWNER";
+
+    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Pattern ADDRESS_IN_USE =
+            Pattern.compile("(?i)address already in use|\\[Errno 98\\]|EADDRINUSE");
+    private static final Pattern NO_UVICORN = Pattern.compile("No module named '?uvicorn'?(\\s|$)");
+
+    private final Settings settings;
+
+    public ProcessLauncher(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts the backend; {@code owner} (the test class) names its log file. */
+    public RunningBackend start(BackendSpec spec, String owner) {
+        PythonInterpreter python = spec.mode() == Mode.APP
+                ? PythonInterpreter.resolve(spec, System.getenv()) : null;
+        String bindHost = LaunchCommand.of(spec, python, settings.host(), 0).bindHost();
+        LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
+        PortAllocator ports = PortAllocator.forStateDir(settings.stateDir());
+        Set<Integer> tried = new LinkedHashSet<>();
+        int attempts = spec.picksPort() ? settings.portAttempts() : 1;
+        for (int attempt = 1; ; attempt++) {
+            PortLease lease = spec.picksPort()
+                    ? ports.pick(bindHost, settings.portRangeFrom(), settings.portRangeTo(), tried)
+                    : leaseFixedPort(spec, bindHost, ports);
+            tried.add(lease.port());
+            LaunchCommand command = LaunchCommand.of(spec, python, settings.host(), lease.port());
+            long logOffset = log.size();
+            long launched = System.nanoTime();
+            ProcessBackend backend = launch(spec, command, lease, log);
+            try {
+                new ReadinessProbe(backend.baseUrl(), spec.healthPath())
+                        .await(backend, spec.startupTimeout(), settings.pollInterval());
+                LOG.log(Level.INFO, () -> String.format("backend '%s' ready at %s in %d ms (%s, pid %d, log %s)",
+                        spec.name(), backend.baseUrl(), Duration.ofNanos(System.nanoTime() - launched).toMillis(),
+                        spec.describe(), backend.pid().getAsLong(), log.path()));
+                return backend;
+            } catch (ReadinessProbe.Exited e) {
+                backend.close();
+                if (log.containsAfter(logOffset, ADDRESS_IN_USE)) {
+                    if (attempt < attempts) {
+                        log.note("port " + lease.port() + " was taken before the server could bind it; "
+                                + "trying another port");
+                        continue;
+                    }
+                    throw new BackendStartException(describe(spec, backend) + " could not bind port "
+                            + lease.port() + " on " + bindHost + ": address already in use"
+                            + (spec.picksPort() ? " (ports tried: " + tried + ")" : "")
+                            + ". " + (spec.picksPort() ? "Widen managedbackend.portRange or stop "
+                                    + "what holds these ports." : fixedPortAdvice(spec))
+                            + System.lineSeparator() + log.tailForMessage());
+                }
+                throw exitedEarly(spec, python, backend, e.exitCode(), launched);
+            } catch (ReadinessProbe.TimedOut e) {
+                backend.close();
+                throw new BackendStartException(describe(spec, backend) + " was not ready within "
+                        + spec.startupTimeout().toSeconds() + " s: " + e.lastSeen() + ". It was stopped. "
+                        + "Check that " + (spec.healthPath().isEmpty() ? "the server listens on the port it is given"
+                                : "GET " + spec.healthPath() + " answers 2xx once the app is up (healthPath)")
+                        + ", or raise startupTimeoutSeconds if it needs longer."
+                        + System.lineSeparator() + "Command: " + String.join(" ", command.argv())
+                        + System.lineSeparator() + log.tailForMessage());
+            } catch (RuntimeException | Error e) {
+                backend.close();
+                throw e;
+            }
+        }
+    }
+
+    private static PortLease leaseFixedPort(BackendSpec spec, String host, PortAllocator ports) {
+        PortLease lease = ports.leaseFixed(spec.port());
+        if (lease == null) {
+            throw new BackendStartException("backend '" + spec.name() + "': port = " + spec.port()
+                    + " is in use by another backend of a test JVM of yours (managed-backend holds "
+                    + "its lease). " + fixedPortAdvice(spec));
+        }
+        if (!PortAllocator.canBind(host, spec.port())) {
+            lease.close();
+            throw new BackendStartException("backend '" + spec.name() + "': port = " + spec.port()
+                    + " on " + host + " is already in use by another process. " + fixedPortAdvice(spec));
+        }
+        return lease;
+    }
+
+    private static String fixedPortAdvice(BackendSpec spec) {
+        return "A fixed port is used as given, never replaced: stop what holds port " + spec.port()
+                + ", choose another port, or leave port out (0) to let the extension pick a free one.";
+    }
+
+    private ProcessBackend launch(BackendSpec spec, LaunchCommand command, PortLease lease, LogFile log) {
+        ProcessBuilder builder = new ProcessBuilder(command.argv())
+                .directory(spec.dir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(Redirect.appendTo(log.path().toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("PORT", Integer.toString(lease.port()));
+        env.put("PYTHONUNBUFFERED", "1"); // so the app's own prints reach the log as they happen
+        env.putAll(spec.env());
+        env.put(OWNER_VARIABLE, ProcessHandle.current().pid() + ":" + spec.name());
+        log.note("starting " + String.join(" ", command.argv()) + "  (in " + spec.dir() + ")");
+        try {
+            ProcessBackend backend = new ProcessBackend(spec.name(), builder.start(), command,
+                    lease.port(), lease, log, settings.stopTimeout());
+            LiveBackends.add(backend);
+            return backend;
+        } catch (IOException e) {
+            lease.close();
+            throw new BackendStartException("backend '" + spec.name() + "': could not run "
+                    + command.argv() + " in " + spec.dir() + ": " + e.getMessage() + ". Check that "
+                    + "the program " + command.argv().get(0) + " exists and is executable"
+                    + (spec.mode() == Mode.COMMAND ? " (command[0], resolved against the PATH)" : "")
+                    + ".", e);
+        }
+    }
+
+    private static BackendStartException exitedEarly(BackendSpec spec, PythonInterpreter python,
+            ProcessBackend backend, int exitCode, long launched) {
+        long millis = Duration.ofNanos(System.nanoTime() - launched).toMillis();
+        if (python != null && backend.log().containsAfter(0, NO_UVICORN)) {
+            return new BackendStartException("backend '" + spec.name() + "': uvicorn is not installed "
+                    + "for the interpreter " + python.path() + " (found as " + python.origin() + "). "
+                    + "Install it there (" + python.path() + " -m pip install uvicorn), or point python "
+                    + "(or a .venv in dir, or $VIRTUAL_ENV) at an environment that has it."
+                    + System.lineSeparator() + backend.log().tailForMessage());
+        }
+        return new BackendStartException(describe(spec, backend) + " exited with code " + exitCode
+                + " before it was ready, " + millis + " ms after launch."
+                + (spec.mode() == Mode.APP ? " If the traceback below shows an import error, check app = \""
+                        + spec.app() + "\" and dir = \"" + spec.dir() + "\"." : "")
+                + System.lineSeparator() + backend.log().tailForMessage());
+    }
+
+    private static String describe(BackendSpec spec, ProcessBackend backend) {
+        return "backend '" + spec.name() + "' (" + spec.describe() + ", pid " + backend.pid().getAsLong() + ")";
+    }
+}

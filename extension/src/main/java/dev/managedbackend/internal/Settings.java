@@ -1,0 +1,54 @@
+package dev.managedbackend.internal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+import dev.managedbackend.ManagedBackend;
+
+/** Run-wide knobs that are not per-backend attributes; see the keys on {@link ManagedBackend}. */
+public record Settings(
+        String host,
+        Duration stopTimeout,
+        Duration pollInterval,
+        Path logDir,
+        int portRangeFrom,
+        int portRangeTo,
+        int portAttempts,
+        Path stateDir) {
+
+    public static Settings from(Config config) {
+        String range = config.string(ManagedBackend.PORT_RANGE_PROPERTY_NAME, "20000-32767");
+        int[] bounds = parseRange(range);
+        return new Settings(
+                config.string(ManagedBackend.HOST_PROPERTY_NAME, "127.0.0.1"),
+                Duration.ofSeconds(config.integer(ManagedBackend.STOP_TIMEOUT_PROPERTY_NAME, 10, 0)),
+                Duration.ofMillis(config.integer(ManagedBackend.POLL_INTERVAL_PROPERTY_NAME, 10, 1)),
+                Path.of(config.string(ManagedBackend.LOG_DIR_PROPERTY_NAME, "target/managed-backend"))
+                        .toAbsolutePath().normalize(),
+                bounds[0], bounds[1],
+                config.integer(ManagedBackend.PORT_ATTEMPTS_PROPERTY_NAME, 5, 1),
+                config.string(ManagedBackend.STATE_DIR_PROPERTY_NAME).map(Path::of)
+                        .orElseGet(StateDirectory::defaultLocation));
+    }
+
+    private static int[] parseRange(String range) {
+        String[] parts = range.split("-");
+        try {
+            if (parts.length == 2) {
+                int from = Integer.parseInt(parts[0].trim());
+                int to = Integer.parseInt(parts[1].trim());
+                if (from >= 1024 && from <= to && to <= 65535) {
+                    return new int[] {from, to};
+                }
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ExtensionConfigurationException(String.format(
+                "Configuration parameter %s = \"%s\" is not a port range FROM-TO with "
+                        + "1024 <= FROM <= TO <= 65535, e.g. 20000-32767.",
+                ManagedBackend.PORT_RANGE_PROPERTY_NAME, range));
+    }
+}

@@ -1,0 +1,1 @@
+"""Sample FastAPI application used by the managed-backend integration tests."""
