@@ -1,0 +1,62 @@
+package dev.managedbackend.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.managedbackend.Backend;
+import dev.managedbackend.BackendUrl;
+import dev.managedbackend.ManagedBackend;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+// README: quick start
+@ExtendWith(TeardownCheck.class)
+@ManagedBackend(app = "app.main:app", dir = "sample-fastapi")
+class ItemsIT {
+
+    private static final MediaType JSON = MediaType.get("application/json");
+    private final OkHttpClient http = new OkHttpClient();
+
+    @BeforeAll
+    static void watch(Backend backend) {
+        TeardownCheck.watch(ItemsIT.class, backend);
+    }
+
+    @Test
+    void createsAndListsItems(@BackendUrl URI api) throws IOException {
+        Request create = new Request.Builder().url(api + "/items")
+                .post(RequestBody.create("{\"name\": \"pen\", \"price\": 1.5}", JSON)).build();
+        try (Response response = http.newCall(create).execute()) {
+            assertThat(response.code()).isEqualTo(201);
+        }
+        try (Response response = http.newCall(new Request.Builder().url(api + "/items").build()).execute()) {
+            assertThat(response.body().string()).contains("\"name\":\"pen\"");
+        }
+    }
+    // README: end
+
+    @Test
+    void unknownItemIs404(@BackendUrl URI api) throws IOException {
+        try (Response response = http.newCall(new Request.Builder().url(api + "/items/999999").build()).execute()) {
+            assertThat(response.code()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void backendFacts(Backend backend, @BackendUrl String api) {
+        assertThat(api).isEqualTo("http://127.0.0.1:" + backend.port());
+        assertThat(backend.pid()).isPresent();
+        assertThat(backend.containerId()).isEmpty();
+        assertThat(backend.logFile()).exists();
+        assertThat(backend.isRunning()).isTrue();
+    }
+}

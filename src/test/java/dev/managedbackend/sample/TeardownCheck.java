@@ -1,0 +1,71 @@
+package dev.managedbackend.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import dev.managedbackend.Backend;
+
+/**
+ * Checks that a class's backends are really gone when JUnit closes the class: every process of
+ * the tree has exited and the port can be bound again. Register it before
+ * {@code @ManagedBackend}: JUnit closes Store values in reverse order, so this check runs right
+ * after the extension has stopped the backends, and fails the class if anything is left.
+ */
+public final class TeardownCheck implements BeforeAllCallback {
+
+    private static final Map<Class<?>, List<Watched>> WATCHED = new ConcurrentHashMap<>();
+
+    private record Watched(Backend backend, List<ProcessHandle> tree) {
+    }
+
+    /** Remembers the backend's process tree as it is now, to check it after the class. */
+    public static void watch(Class<?> testClass, Backend backend) {
+        ProcessHandle root = ProcessHandle.of(backend.pid().orElseThrow()).orElseThrow();
+        List<ProcessHandle> tree = new CopyOnWriteArrayList<>();
+        tree.add(root);
+        root.descendants().forEach(tree::add);
+        WATCHED.computeIfAbsent(testClass, c -> new CopyOnWriteArrayList<>()).add(new Watched(backend, tree));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        if (testClass.isAnnotationPresent(Nested.class)) {
+            return; // a nested class shares its outer class's backend, checked there
+        }
+        context.getStore(ExtensionContext.Namespace.create(TeardownCheck.class, testClass))
+                .put("check", (AutoCloseable) () -> verify(testClass));
+    }
+
+    private static void verify(Class<?> testClass) {
+        List<Watched> watched = WATCHED.remove(testClass);
+        assertThat(watched).as("backends watched by %s", testClass.getSimpleName()).isNotEmpty();
+        for (Watched w : watched) {
+            assertThat(w.tree()).as("processes of %s", w.backend()).noneMatch(ProcessHandle::isAlive);
+            assertThat(canBind(w.backend().host(), w.backend().port()))
+                    .as("port %d free after %s stopped", w.backend().port(), w.backend()).isTrue();
+            assertThat(w.backend().isRunning()).isFalse();
+        }
+    }
+
+    private static boolean canBind(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
