@@ -32,7 +32,8 @@ final class Injection {
         }
         throw new ExtensionConfigurationException(where + " asks for the only backend of this test, "
                 + "but there are several; " + view.describeNames() + ". Name one, e.g. @BackendUrl(\""
-                + all.get(0).name() + "\"), or take Backends.");
+                + all.get(0).name() + "\") URI, or take Backends and call get(\"" + all.get(0).name()
+                + "\").");
     }
 
     /** Fails unless {@code type} can hold a URL. */

@@ -1,11 +1,15 @@
 package dev.managedbackend;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -97,8 +101,7 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Parameter p = parameter.getParameter();
         String where = "parameter " + p.getType().getSimpleName() + " " + p.getName() + " of "
-                + p.getDeclaringExecutable().getDeclaringClass().getSimpleName() + "."
-                + p.getDeclaringExecutable().getName() + "(...)";
+                + signature(p.getDeclaringExecutable());
         try {
             BackendsView view = requireView(context, where);
             if (p.getType() == Backends.class && !parameter.isAnnotated(BackendUrl.class)) {
@@ -157,6 +160,16 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
                     + "declared for this test; add @ManagedBackend(...) to the test class.");
         }
         return view;
+    }
+
+    /** {@code Cases.test(URI, int)} or {@code constructor Cases(URI)}, for messages. */
+    private static String signature(Executable executable) {
+        String owner = executable.getDeclaringClass().getSimpleName();
+        String types = Arrays.stream(executable.getParameterTypes()).map(Class::getSimpleName)
+                .collect(Collectors.joining(", "));
+        return executable instanceof Constructor
+                ? "constructor " + owner + "(" + types + ")"
+                : owner + "." + executable.getName() + "(" + types + ")";
     }
 
     private static String ownerName(Class<?> testClass) {

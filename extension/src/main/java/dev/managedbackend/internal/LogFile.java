@@ -22,7 +22,9 @@ public final class LogFile {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
-    private static final int TAIL_LINES = 25;
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final int TAIL_LINES = 200;
+    private static final int MESSAGE_LINES = 25;
     private static final int TAIL_BYTES = 16 * 1024;
 
     private final Path path;
@@ -45,6 +47,12 @@ public final class LogFile {
             throw new UncheckedIOException("Could not create the backend log file " + dir.resolve(file)
                     + "; set -D" + dev.managedbackend.ManagedBackend.LOG_DIR_PROPERTY_NAME
                     + " to a writable folder", e);
+        }
+    }
+
+    private static void addRepeats(List<String> shown, int repeats) {
+        if (repeats > 0) {
+            shown.add("(" + repeats + (repeats == 1 ? " more line" : " more lines") + " like the one above)");
         }
     }
 
@@ -84,7 +92,7 @@ public final class LogFile {
         }
     }
 
-    /** The last lines of the file, at most {@value #TAIL_LINES}. */
+    /** The last lines of the file (at most {@value #TAIL_LINES}), without blank ones. */
     public List<String> tail() {
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
             long start = Math.max(0, file.length() - TAIL_BYTES);
@@ -103,14 +111,31 @@ public final class LogFile {
         }
     }
 
-    /** The tail formatted for a failure message. */
+    /** The tail formatted for a failure message: at most {@value #MESSAGE_LINES} lines. */
     public String tailForMessage() {
         List<String> tail = tail();
         if (tail.isEmpty()) {
             return "Log " + path + " is empty.";
         }
-        StringBuilder text = new StringBuilder("Log ").append(path).append(", last lines:");
+        // Runs of lines that differ only in numbers (uvicorn's access log of health polls, say)
+        // are shown once, so that they do not push the interesting lines out of the tail.
+        List<String> shown = new ArrayList<>();
+        String previousShape = null;
+        int repeats = 0;
         for (String line : tail) {
+            String shape = DIGITS.matcher(line).replaceAll("0");
+            if (shape.equals(previousShape)) {
+                repeats++;
+                continue;
+            }
+            addRepeats(shown, repeats);
+            repeats = 0;
+            previousShape = shape;
+            shown.add(line);
+        }
+        addRepeats(shown, repeats);
+        StringBuilder text = new StringBuilder("Log ").append(path).append(", last lines:");
+        for (String line : shown.subList(Math.max(0, shown.size() - MESSAGE_LINES), shown.size())) {
             text.append(System.lineSeparator()).append("  | ").append(line);
         }
         return text.toString();

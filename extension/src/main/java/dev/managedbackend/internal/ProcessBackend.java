@@ -91,12 +91,17 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        stop(stopTimeout);
+    }
+
+    /** Stops the tree, giving it {@code grace} after SIGTERM before SIGKILL. */
+    synchronized void stop(Duration grace) {
         if (closed) {
             return;
         }
         try {
-            ProcessTreeStopper.stop(process.toHandle(), stopTimeout);
+            ProcessTreeStopper.stop(process.toHandle(), grace);
         } finally {
             closed = true;
             lease.close();

@@ -26,6 +26,11 @@ public final class ProcessLauncher {
     private static final System.Logger LOG = System.getLogger("dev.managedbackend");
     private static final Pattern ADDRESS_IN_USE =
             Pattern.compile("(?i)address already in use|\\[Errno 98\\]|EADDRINUSE");
+    /**
+     * A start that failed gets less grace than a normal stop: it has nothing worth a clean
+     * shutdown, and a stuck health request would otherwise hold uvicorn for the whole period.
+     */
+    private static final Duration FAILED_START_GRACE = Duration.ofSeconds(1);
     private static final Pattern NO_UVICORN = Pattern.compile("No module named '?uvicorn'?(\\s|$)");
 
     private final Settings settings;
@@ -60,7 +65,7 @@ public final class ProcessLauncher {
                         spec.describe(), backend.pid().getAsLong(), log.path()));
                 return backend;
             } catch (ReadinessProbe.Exited e) {
-                backend.close();
+                backend.stop(FAILED_START_GRACE);
                 if (log.containsAfter(logOffset, ADDRESS_IN_USE)) {
                     if (attempt < attempts) {
                         log.note("port " + lease.port() + " was taken before the server could bind it; "
@@ -76,7 +81,7 @@ public final class ProcessLauncher {
                 }
                 throw exitedEarly(spec, python, backend, e.exitCode(), launched);
             } catch (ReadinessProbe.TimedOut e) {
-                backend.close();
+                backend.stop(FAILED_START_GRACE);
                 throw new BackendStartException(describe(spec, backend) + " was not ready within "
                         + spec.startupTimeout().toSeconds() + " s: " + e.lastSeen() + ". It was stopped. "
                         + "Check that " + (spec.healthPath().isEmpty() ? "the server listens on the port it is given"
@@ -85,7 +90,7 @@ public final class ProcessLauncher {
                         + System.lineSeparator() + "Command: " + String.join(" ", command.argv())
                         + System.lineSeparator() + log.tailForMessage());
             } catch (RuntimeException | Error e) {
-                backend.close();
+                backend.stop(FAILED_START_GRACE);
                 throw e;
             }
         }

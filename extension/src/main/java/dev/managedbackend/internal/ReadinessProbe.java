@@ -1,6 +1,7 @@
 package dev.managedbackend.internal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -67,6 +68,8 @@ public final class ReadinessProbe {
     private final URI baseUrl;
     private final String healthPath;
     private volatile String lastSeen = "no poll finished yet";
+    /** The last HTTP answer; kept apart so a final poll cut off by the deadline cannot hide it. */
+    private volatile String lastAnswer;
     private boolean listening;
 
     public ReadinessProbe(URI baseUrl, String healthPath) {
@@ -93,7 +96,7 @@ public final class ReadinessProbe {
             subject.exitCode().ifPresent(code -> {
                 throw new Exited(code);
             });
-            throw new TimedOut(lastSeen);
+            throw new TimedOut(lastAnswer != null ? lastAnswer : lastSeen);
         }
     }
 
@@ -125,8 +128,10 @@ public final class ReadinessProbe {
                 return true;
             }
             String body = response.peekBody(300).string().strip();
-            lastSeen = "GET " + url + " answered HTTP " + response.code()
+            lastAnswer = "GET " + url + " last answered HTTP " + response.code()
                     + (body.isEmpty() ? "" : " " + body);
+        } catch (InterruptedIOException e) {
+            lastSeen = "GET " + url + " got no answer (timed out)";
         } catch (IOException e) {
             lastSeen = "GET " + url + " failed: " + e;
         }
