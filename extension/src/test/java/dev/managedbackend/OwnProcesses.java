@@ -1,0 +1,107 @@
+package dev.managedbackend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import dev.managedbackend.internal.ProcessLauncher;
+
+/**
+ * What is left of the processes the extension started. Each backend process carries
+ * {@code MANAGED_BACKEND_OWNER=<jvm pid>:<backend name>} in its environment, inherited by all it
+ * spawns, so reading {@code /proc/<pid>/environ} finds a backend's whole tree even after its root
+ * is gone and its children were re-parented.
+ *
+ * <p>As an extension ({@code @ExtendWith(OwnProcesses.class)}) it fails any test after which a
+ * process started by this JVM's backends is still alive.
+ */
+final class OwnProcesses implements AfterEachCallback {
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        assertNoneLeft();
+    }
+
+    /** Fails if any process started by this JVM's backends is alive. */
+    static void assertNoneLeft() {
+        assertThat(ownedBy(ProcessHandle.current().pid()))
+                .describedAs("processes started by managed-backend in this JVM that are still alive")
+                .isEmpty();
+    }
+
+    /** Live processes whose environment says a backend of JVM {@code jvmPid} started them. */
+    static List<String> ownedBy(long jvmPid) {
+        String marker = ProcessLauncher.OWNER_VARIABLE + "=" + jvmPid + ":";
+        List<String> found = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                environ(proc).filter(env -> env.startsWith(marker) || env.contains("\0" + marker))
+                        .ifPresent(env -> found.add(proc.getFileName() + " " + commandLine(proc)));
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot list /proc", e);
+        }
+        return found;
+    }
+
+    /** The pids of {@code pid}'s descendants right now. */
+    static List<Long> descendants(long pid) {
+        try (Stream<ProcessHandle> descendants = ProcessHandle.of(pid).map(ProcessHandle::descendants)
+                .orElseGet(Stream::empty)) {
+            return descendants.map(ProcessHandle::pid).toList();
+        }
+    }
+
+    /** Whether {@code pid} is a live process (not a zombie). */
+    static boolean isAlive(long pid) {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        try {
+            String text = Files.readString(stat);
+            char state = text.charAt(text.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether a server could bind {@code 127.0.0.1:port} now. */
+    static boolean canBind(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Optional<String> environ(Path proc) {
+        try {
+            return Optional.of(new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8));
+        } catch (IOException | SecurityException e) {
+            return Optional.empty(); // gone, or not ours to read
+        }
+    }
+
+    private static String commandLine(Path proc) {
+        try {
+            return new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ').strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}
