@@ -81,12 +81,18 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
 
     @Override
     public Optional<String> listenerProblem() {
+        // A refused connect is the cheapest possible poll while the app is still importing; the
+        // /proc ownership check runs only once something accepts connections.
+        Optional<String> notListening = ReadinessProbe.connectProblem(host(), port);
+        if (notListening.isPresent()) {
+            return notListening;
+        }
         return switch (ListeningSockets.of(port, process.toHandle())) {
             case OURS -> Optional.empty();
-            case NONE -> Optional.of("port " + port + " is not listening yet");
+            case NONE -> Optional.of("port " + port + " accepted a connection but has no listening socket");
             case FOREIGN -> Optional.of("port " + port + " is held by a process the extension did "
                     + "not start; waiting for our backend to bind it");
-            case UNKNOWN -> ReadinessProbe.connectProblem(host(), port);
+            case UNKNOWN -> Optional.empty(); // no /proc: the connect above is all we can know
         };
     }
 

@@ -1,0 +1,132 @@
+package dev.managedbackend.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import dev.managedbackend.internal.PortAllocator;
+import dev.managedbackend.internal.PortLease;
+
+/**
+ * Time to ready and time to stop of {@code @ManagedBackend} against the floor (raw uvicorn from
+ * plain Java with 1 ms polling), alternating the contenders in one run after a warm-up, plus the
+ * cost of picking a port. Run it with {@code mvn -B verify -Pbench -DskipExtensionTests}; it
+ * prints a table of medians and ratios.
+ */
+public final class StartupBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.getInteger("bench.rounds", 15);
+        int warmup = Integer.getInteger("bench.warmup", 3);
+        Path appDir = Path.of("sample-fastapi").toAbsolutePath();
+        Path python = Path.of(System.getProperty("bench.python", appDir.resolve(".venv/bin/python").toString()));
+        RawUvicorn floor = new RawUvicorn(python, appDir);
+        ExtensionRun extension = new ExtensionRun();
+
+        System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, java %s; python %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("os.arch"), System.getProperty("java.version"), python);
+        for (int i = 0; i < warmup; i++) {
+            floor.run();
+            extension.run();
+        }
+        Stats floorReady = new Stats();
+        Stats floorStop = new Stats();
+        Stats extReady = new Stats();
+        Stats extStop = new Stats();
+        long cpuBefore = threadCpu();
+        long extCpu = 0;
+        for (int i = 0; i < rounds; i++) {
+            // alternate which goes first, so neither always runs on the cooler machine
+            if (i % 2 == 0) {
+                record(floor.run(), floorReady, floorStop);
+                long c = threadCpu();
+                record(extension.run(), extReady, extStop);
+                extCpu += threadCpu() - c;
+            } else {
+                long c = threadCpu();
+                record(extension.run(), extReady, extStop);
+                extCpu += threadCpu() - c;
+                record(floor.run(), floorReady, floorStop);
+            }
+        }
+        long totalCpu = threadCpu() - cpuBefore;
+
+        System.out.printf(Locale.ROOT, "%nprocess mode, %d rounds after %d warm-up rounds (ms)%n", rounds, warmup);
+        System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s%n", "", "median", "min", "max");
+        row("floor: time to ready", floorReady);
+        row("@ManagedBackend: time to ready", extReady);
+        row("floor: time to stop", floorStop);
+        row("@ManagedBackend: time to stop", extStop);
+        System.out.printf(Locale.ROOT, "ratio time to ready (ext/floor): %.3f   (target <= 1.10)%n",
+                extReady.median() / floorReady.median());
+        System.out.printf(Locale.ROOT, "ratio time to stop  (ext/floor): %.3f   (target <= 1.50)%n",
+                extStop.median() / floorStop.median());
+        System.out.printf(Locale.ROOT, "test-thread CPU per @ManagedBackend class run (JUnit engine included): %.1f ms (all rounds, both contenders: %.1f ms)%n",
+                Stats.ms(extCpu) / rounds, Stats.ms(totalCpu));
+        portPicks();
+        loadedLibraries();
+    }
+
+    private static void record(long[] sample, Stats ready, Stats stop) {
+        ready.add(Stats.ms(sample[0]));
+        stop.add(Stats.ms(sample[1]));
+    }
+
+    private static void row(String label, Stats stats) {
+        System.out.printf(Locale.ROOT, "%-34s %9.1f %9.1f %9.1f%n", label, stats.median(), stats.min(), stats.max());
+    }
+
+    private static long threadCpu() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    /** Cost of one pick (lease + bind check + release), in this JVM and across 4 JVMs. */
+    private static void portPicks() throws Exception {
+        Path stateDir = Files.createTempDirectory("mb-bench-state");
+        PortAllocator allocator = PortAllocator.forStateDir(stateDir);
+        for (int i = 0; i < 2000; i++) {
+            allocator.pick("127.0.0.1", 20000, 32767, Set.of()).close();
+        }
+        int picks = 20000;
+        long start = System.nanoTime();
+        for (int i = 0; i < picks; i++) {
+            allocator.pick("127.0.0.1", 20000, 32767, Set.of()).close();
+        }
+        double micros = (System.nanoTime() - start) / 1000.0 / picks;
+        System.out.printf(Locale.ROOT, "%nport pick (lease + bind check + release), one JVM: %.1f us per pick%n", micros);
+
+        List<Process> jvms = new ArrayList<>();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int i = 0; i < 4; i++) {
+            jvms.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    PortPickLoad.class.getName(), stateDir.toString(), "3000")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+        long total = 0;
+        for (Process jvm : jvms) {
+            String out = new String(jvm.getInputStream().readAllBytes()).trim();
+            jvm.waitFor(60, TimeUnit.SECONDS);
+            total += Long.parseLong(out);
+        }
+        System.out.printf(Locale.ROOT, "port picks across 4 JVMs at once, sharing one lease file: %d picks in 3 s = %.0f picks/s%n",
+                total, total / 3.0);
+    }
+
+    /** OSHI and Testcontainers must not even be loaded on the process-mode path. */
+    private static void loadedLibraries() throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process p = new ProcessBuilder(jcmd, Long.toString(ProcessHandle.current().pid()), "VM.class_hierarchy")
+                .redirectErrorStream(true).start();
+        String classes = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        System.out.printf(Locale.ROOT, "classes loaded in this JVM: oshi.* %s, org.testcontainers.* %s%n",
+                classes.contains("oshi.") ? "LOADED" : "none", classes.contains("org.testcontainers.") ? "LOADED" : "none");
+    }
+}
