@@ -2,12 +2,16 @@ package dev.managedbackend.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
  * Starts the backends of one level, choosing the launcher by mode. All or nothing: if one start
- * fails, those already started at this level are stopped before the failure is thrown.
+ * fails, those started with it are stopped before the failure is thrown.
  */
 public final class BackendStarter {
 
@@ -25,23 +29,56 @@ public final class BackendStarter {
         return processes.start(spec, owner);
     }
 
-    /** Starts each spec in order; on failure stops the ones started and rethrows. */
+    /**
+     * Starts all specs at once (a class with three backends waits for the slowest, not for the
+     * sum) and returns them in declaration order. If any start fails, the others are stopped and
+     * the first failure is thrown, with the rest attached as suppressed.
+     */
     public List<RunningBackend> startAll(List<BackendSpec> specs, String owner) {
+        if (specs.size() <= 1) {
+            return specs.stream().map(spec -> start(spec, owner)).toList();
+        }
+        List<CompletableFuture<RunningBackend>> starts = new ArrayList<>();
+        for (BackendSpec spec : specs) {
+            starts.add(CompletableFuture.supplyAsync(() -> start(spec, owner), STARTER_THREADS));
+        }
         List<RunningBackend> started = new ArrayList<>();
-        try {
-            for (BackendSpec spec : specs) {
-                started.add(start(spec, owner));
-            }
-            return started;
-        } catch (RuntimeException | Error e) {
-            for (int i = started.size() - 1; i >= 0; i--) {
-                try {
-                    started.get(i).close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
+        Throwable failure = null;
+        for (CompletableFuture<RunningBackend> start : starts) {
+            try {
+                started.add(start.join());
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
                 }
             }
-            throw e;
         }
+        if (failure == null) {
+            return started;
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (RuntimeException suppressed) {
+                failure.addSuppressed(suppressed);
+            }
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        throw new IllegalStateException(failure);
     }
+
+    /** Daemon threads, so a start that hangs can never keep the JVM alive. */
+    private static final ExecutorService STARTER_THREADS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "managed-backend start");
+        thread.setDaemon(true);
+        return thread;
+    });
 }
