@@ -41,6 +41,16 @@ class CommandModeTests {
     }
 
     @Test
+    void aFixedPortIsUsedAsGiven() {
+        EngineExecutionResults results = TestKit.run(FixedPortCases.class);
+
+        TestKit.assertAllPassed(results, 1);
+        assertThat(SEEN).containsEntry("port", FixedPortCases.PORT)
+                .containsEntry("url", URI.create("http://127.0.0.1:" + FixedPortCases.PORT));
+        assertThat(OwnProcesses.canBind(FixedPortCases.PORT)).isTrue();
+    }
+
+    @Test
     void uvicornWorkersAreStoppedWithTheirParent() {
         EngineExecutionResults results = TestKit.run(WorkersCases.class);
 
@@ -95,6 +105,19 @@ class CommandModeTests {
             SEEN.put("port", backend.port());
             SEEN.put("pid", backend.pid().getAsLong());
             SEEN.put("GET /", Http.get(url + "/").status());
+        }
+    }
+
+    @ManagedBackend(dir = DIR, port = FixedPortCases.PORT, healthPath = "/",
+            command = {"python3", "-m", "http.server", "{port}", "--bind", "{host}"})
+    static class FixedPortCases {
+        /** Outside the range the extension picks from (20000-32767) and below the ephemeral range. */
+        static final int PORT = 19877;
+
+        @Test
+        void serves(@BackendUrl URI url, Backend backend) {
+            SEEN.put("url", url);
+            SEEN.put("port", backend.port());
         }
     }
 

@@ -67,6 +67,9 @@ class ProcessModeTests {
         assertThat(log.getFileName().toString()).startsWith("ProcessModeTests_HelloCases-default-");
 
         assertThat(OwnProcesses.isAlive(pid)).describedAs("backend process after the class").isFalse();
+        @SuppressWarnings("unchecked")
+        List<Long> descendants = (List<Long>) SEEN.get("descendants");
+        assertThat(descendants).filteredOn(OwnProcesses::isAlive).describedAs("its descendants").isEmpty();
         assertThat(OwnProcesses.canBind(port)).describedAs("port " + port + " free after the class").isTrue();
         assertThat(log).content().contains("[managed-backend] starting ", " -m uvicorn apps.hello:app --port "
                 + port + " --host 127.0.0.1");
@@ -142,6 +145,7 @@ class ProcessModeTests {
             SEEN.put("Backends", backends.all().stream().map(Backend::name).toList());
             SEEN.put("GET /health", Http.get(uri + "/health"));
             SEEN.put("GET /", Http.get(uri + "/"));
+            SEEN.put("descendants", OwnProcesses.descendants(backend.pid().getAsLong()));
         }
 
         @Test

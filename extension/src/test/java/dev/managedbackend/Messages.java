@@ -1,0 +1,45 @@
+package dev.managedbackend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Exact message checks for messages with run-dependent parts. A template is the literal message
+ * with placeholders: {@code {pid}} and {@code {log}} (captured), {@code {n}} (any number) and
+ * {@code {...}} (anything, across lines).
+ */
+final class Messages {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{pid}|\\{log}|\\{n}|\\{\\.\\.\\.}");
+
+    private Messages() {
+    }
+
+    /** Asserts that {@code message} matches {@code template} as a whole; returns the captures. */
+    static Matcher assertMatches(String message, String template) {
+        Matcher matcher = regex(template).matcher(message);
+        assertThat(matcher.matches()).describedAs("message%n%s%nshould match the template%n%s", message, template)
+                .isTrue();
+        return matcher;
+    }
+
+    private static Pattern regex(String template) {
+        StringBuilder regex = new StringBuilder();
+        Matcher placeholders = PLACEHOLDER.matcher(template);
+        int literalStart = 0;
+        while (placeholders.find()) {
+            regex.append(Pattern.quote(template.substring(literalStart, placeholders.start())));
+            regex.append(switch (placeholders.group()) {
+                case "{pid}" -> "(?<pid>\\d+)";
+                case "{log}" -> "(?<log>/\\S+\\.log)";
+                case "{n}" -> "\\d+";
+                default -> "(?s:.*)";
+            });
+            literalStart = placeholders.end();
+        }
+        regex.append(Pattern.quote(template.substring(literalStart)));
+        return Pattern.compile(regex.toString());
+    }
+}
