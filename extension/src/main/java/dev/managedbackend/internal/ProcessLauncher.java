@@ -147,7 +147,7 @@ public final class ProcessLauncher {
         long millis = Duration.ofNanos(System.nanoTime() - launched).toMillis();
         if (python != null && backend.log().containsAfter(0, NO_UVICORN)) {
             return new BackendStartException("backend '" + spec.name() + "': uvicorn is not installed "
-                    + "for the interpreter " + python.path() + " (found as " + python.origin() + "). "
+                    + "for the interpreter " + python.path() + " (from " + python.origin() + "). "
                     + "Install it there (" + python.path() + " -m pip install uvicorn), or point python "
                     + "(or a .venv in dir, or $VIRTUAL_ENV) at an environment that has it."
                     + System.lineSeparator() + backend.log().tailForMessage());
