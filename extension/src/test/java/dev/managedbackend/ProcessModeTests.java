@@ -89,6 +89,19 @@ class ProcessModeTests {
     }
 
     @Test
+    void aNestedClassMayDeclareABackendOfItsOwnBesideTheOuterOne() {
+        EngineExecutionResults results = TestKit.run(OuterWithInnerBackendCases.class);
+
+        TestKit.assertAllPassed(results, 2);
+        assertThat(SEEN).containsEntry("inner all", List.of("default", "files"))
+                .containsEntry("outer all", List.of("default"))
+                .containsEntry("inner default pid", SEEN.get("outer default pid"))
+                .containsEntry("files /", 200);
+        assertThat(OwnProcesses.isAlive((Long) SEEN.get("files pid"))).isFalse();
+        assertThat(OwnProcesses.isAlive((Long) SEEN.get("outer default pid"))).isFalse();
+    }
+
+    @Test
     void subclassesInheritTheAnnotation() {
         EngineExecutionResults results = TestKit.run(InheritingCases.class);
 
@@ -178,6 +191,30 @@ class ProcessModeTests {
                 SEEN.put("inner url", url);
                 SEEN.put("inner field", innerField);
                 SEEN.put("outer field seen from inner", outerField.toString());
+            }
+        }
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.hello:app")
+    static class OuterWithInnerBackendCases {
+
+        @Test
+        void outer(Backends backends) {
+            SEEN.put("outer all", backends.all().stream().map(Backend::name).toList());
+            SEEN.put("outer default pid", backends.get("default").pid().getAsLong());
+        }
+
+        @Nested
+        @ManagedBackend(name = "files", dir = DIR, healthPath = "/",
+                command = {"python3", "-m", "http.server", "{port}", "--bind", "{host}"})
+        class Inner {
+
+            @Test
+            void inner(Backends backends, @BackendUrl("files") String files) {
+                SEEN.put("inner all", backends.all().stream().map(Backend::name).toList());
+                SEEN.put("inner default pid", backends.get("default").pid().getAsLong());
+                SEEN.put("files pid", backends.get("files").pid().getAsLong());
+                SEEN.put("files /", Http.get(files + "/").status());
             }
         }
     }

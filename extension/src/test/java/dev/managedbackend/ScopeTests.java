@@ -50,7 +50,9 @@ class ScopeTests {
         TestKit.assertAllPassed(results, 2);
         long first = (Long) SEEN.get("FirstRunScopedCases pid");
         assertThat(SEEN).containsEntry("SecondRunScopedCases pid", first)
-                .containsEntry("SecondRunScopedCases url", SEEN.get("FirstRunScopedCases url"));
+                .containsEntry("SecondRunScopedCases url", SEEN.get("FirstRunScopedCases url"))
+                .containsEntry("FirstRunScopedCases /health", 200)
+                .containsEntry("SecondRunScopedCases /health", 200);
         assertThat(OwnProcesses.isAlive(first)).describedAs("RUN backend after the run").isFalse();
     }
 
@@ -93,6 +95,7 @@ class ScopeTests {
         void record(Backend backend) {
             SEEN.put("FirstRunScopedCases pid", backend.pid().getAsLong());
             SEEN.put("FirstRunScopedCases url", backend.baseUrl());
+            SEEN.put("FirstRunScopedCases /health", Http.get(backend.baseUrl() + "/health").status());
         }
     }
 
@@ -103,6 +106,7 @@ class ScopeTests {
         void record(Backend backend) {
             SEEN.put("SecondRunScopedCases pid", backend.pid().getAsLong());
             SEEN.put("SecondRunScopedCases url", backend.baseUrl());
+            SEEN.put("SecondRunScopedCases /health", Http.get(backend.baseUrl() + "/health").status());
         }
     }
 }
