@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext.Store;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstances;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
@@ -53,6 +55,28 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
     @Override
     public void beforeAll(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
+        startClassLevel(context);
+        injectFields(context, null, testClass);
+        if (context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_CLASS) {
+            // The instance exists already and a non-static @BeforeAll may read its fields.
+            for (Object instance : context.getTestInstances().map(TestInstances::getAllInstances).orElse(List.of())) {
+                injectFields(context, instance, instance.getClass());
+            }
+        }
+    }
+
+    /**
+     * Starts the backends declared on the class of this class-level context, once: from
+     * {@code beforeAll}, or earlier when a {@code PER_CLASS} test instance is constructed with a
+     * {@code @BackendUrl} constructor parameter.
+     */
+    private static void startClassLevel(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        Store store = context.getStore(NAMESPACE);
+        if (store.get(new StartedFor(testClass)) != null) {
+            return;
+        }
+        store.put(new StartedFor(testClass), Boolean.TRUE); // a failed start is not tried again
         Config config = new Config(context::getConfigurationParameter);
         List<BackendSpec> specs = new SpecReader(config, Path.of(""))
                 .read(AnnotationSupport.findRepeatableAnnotations(testClass, ManagedBackend.class), testClass);
@@ -71,9 +95,8 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
             }
             List<RunningBackend> owned = starter.startAll(perClass, owner);
             started.addAll(owned);
-            context.getStore(NAMESPACE).put(VIEW, new BackendsView(view(context), started, owned, perMethod));
+            store.put(VIEW, new BackendsView(view(context), started, owned, perMethod));
         }
-        injectFields(context, null, testClass);
     }
 
     @Override
@@ -102,6 +125,9 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
         Parameter p = parameter.getParameter();
         String where = "parameter " + p.getType().getSimpleName() + " " + p.getName() + " of "
                 + signature(p.getDeclaringExecutable());
+        if (p.getDeclaringExecutable() instanceof Constructor && context.getTestMethod().isEmpty()) {
+            startClassLevel(context); // PER_CLASS: the instance is made before beforeAll
+        }
         try {
             BackendsView view = requireView(context, where);
             if (p.getType() == Backends.class && !parameter.isAnnotated(BackendUrl.class)) {
@@ -175,6 +201,10 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
     private static String ownerName(Class<?> testClass) {
         String name = testClass.getName();
         return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    /** Marks the class level whose backends were started (the key names the class, not its parent). */
+    private record StartedFor(Class<?> testClass) {
     }
 
     /** Key of a RUN-scoped backend: equal specs share one. */

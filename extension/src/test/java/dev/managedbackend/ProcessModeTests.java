@@ -17,8 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
@@ -73,6 +77,18 @@ class ProcessModeTests {
         assertThat(OwnProcesses.canBind(port)).describedAs("port " + port + " free after the class").isTrue();
         assertThat(log).content().contains("[managed-backend] starting ", " -m uvicorn apps.hello:app --port "
                 + port + " --host 127.0.0.1");
+    }
+
+    @Test
+    void perClassLifecycleGetsTheUrlInItsConstructorAndInFieldsBeforeNonStaticBeforeAll() {
+        EngineExecutionResults results = TestKit.run(PerClassCases.class);
+
+        TestKit.assertAllPassed(results, 2);
+        URI url = (URI) SEEN.get("baseUrl");
+        assertThat(SEEN).containsEntry("constructor", url)
+                .containsEntry("field in @BeforeAll", url)
+                .containsEntry("second test pid", SEEN.get("first test pid"));
+        assertThat(OwnProcesses.isAlive((Long) SEEN.get("first test pid"))).isFalse();
     }
 
     @Test
@@ -159,6 +175,35 @@ class ProcessModeTests {
             SEEN.put("GET /health", Http.get(uri + "/health"));
             SEEN.put("GET /", Http.get(uri + "/"));
             SEEN.put("descendants", OwnProcesses.descendants(backend.pid().getAsLong()));
+        }
+
+        @Test
+        void second(Backend backend) {
+            SEEN.put("second test pid", backend.pid().getAsLong());
+        }
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.hello:app")
+    @TestInstance(Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.MethodName.class)
+    static class PerClassCases {
+
+        @BackendUrl
+        URI field;
+
+        PerClassCases(@BackendUrl URI url) {
+            SEEN.put("constructor", url);
+        }
+
+        @BeforeAll
+        void beforeAll() {
+            SEEN.put("field in @BeforeAll", field);
+        }
+
+        @Test
+        void first(Backend backend) {
+            SEEN.put("baseUrl", backend.baseUrl());
+            SEEN.put("first test pid", backend.pid().getAsLong());
         }
 
         @Test
