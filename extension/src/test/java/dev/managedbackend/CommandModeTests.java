@@ -81,6 +81,15 @@ class CommandModeTests {
     }
 
     @Test
+    void aBackendThatDiesDuringTheTestsIsReportedAndTeardownStillSucceeds() {
+        EngineExecutionResults results = TestKit.run(DyingCases.class);
+
+        TestKit.assertAllPassed(results, 1);
+        assertThat(SEEN).containsEntry("running before", true).containsEntry("running after kill", false);
+        assertThat(OwnProcesses.canBind((Integer) SEEN.get("port"))).isTrue();
+    }
+
+    @Test
     void aServerThatIgnoresSigtermIsKilledAfterTheGracePeriod() {
         long start = System.nanoTime();
         EngineExecutionResults results = TestKit.run(Map.of(ManagedBackend.STOP_TIMEOUT_PROPERTY_NAME, "1"),
@@ -151,6 +160,21 @@ class CommandModeTests {
             SEEN.put("files pid", backends.get("files").pid().getAsLong());
             SEEN.put("api /health", Http.get(api + "/health").status());
             SEEN.put("files /", Http.get(files + "/").status());
+        }
+    }
+
+    @ManagedBackend(dir = DIR, healthPath = "/",
+            command = {"python3", "-m", "http.server", "{port}", "--bind", "{host}"})
+    static class DyingCases {
+
+        @Test
+        void dies(Backend backend) throws Exception {
+            SEEN.put("port", backend.port());
+            SEEN.put("running before", backend.isRunning());
+            ProcessHandle process = ProcessHandle.of(backend.pid().getAsLong()).orElseThrow();
+            process.destroyForcibly();
+            process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            SEEN.put("running after kill", backend.isRunning());
         }
     }
 
