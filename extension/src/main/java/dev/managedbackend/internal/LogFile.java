@@ -23,9 +23,14 @@ public final class LogFile {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
-    private static final int TAIL_LINES = 200;
+    /**
+     * How much of the end of the file the tail looks at. Generous, because the message folds
+     * repeated lines first: a minute of health polls (thousands of access-log lines) must not
+     * push the app's startup output out of view.
+     */
+    private static final int TAIL_LINES = 20_000;
     private static final int MESSAGE_LINES = 25;
-    private static final int TAIL_BYTES = 16 * 1024;
+    private static final int TAIL_BYTES = 1024 * 1024;
 
     private final Path path;
 

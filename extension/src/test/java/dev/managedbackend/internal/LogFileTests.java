@@ -41,14 +41,40 @@ class LogFileTests {
     }
 
     @Test
-    void tailIsTheLast200NonBlankLines() throws IOException {
+    void tailIsTheNonBlankLinesAtTheEndOfTheFile() throws IOException {
         LogFile log = LogFile.create(dir, "T", "b");
         log.note("starting server");
         append(log, IntStream.rangeClosed(1, 300).mapToObj(i -> "line " + i + NL + NL)
                 .collect(Collectors.joining()));
 
-        assertThat(log.tail()).hasSize(200).startsWith("line 101").endsWith("line 300").doesNotContain("");
-        assertThat(Files.readString(log.path())).startsWith("[managed-backend] starting server" + NL + "line 1" + NL);
+        assertThat(log.tail()).hasSize(301).startsWith("[managed-backend] starting server", "line 1")
+                .endsWith("line 300").doesNotContain("");
+    }
+
+    @Test
+    void theMessageShowsTheLast25LinesAfterFolding() throws IOException {
+        LogFile log = LogFile.create(dir, "T", "b");
+        append(log, IntStream.rangeClosed(1, 40).mapToObj(i -> "line " + (char) ('A' + i % 26) + i + NL)
+                .collect(Collectors.joining()));
+
+        assertThat(log.tailForMessage().lines().skip(1)).hasSize(25).startsWith("  | line Q16").endsWith("  | line O40");
+    }
+
+    @Test
+    void aMinuteOfHealthPollsDoesNotPushTheStartupOutputOutOfTheMessage() throws IOException {
+        LogFile log = LogFile.create(dir, "T", "b");
+        log.note("starting python -m uvicorn app:app");
+        append(log, "WARNING:  DATABASE_URL is not set; /health will fail" + NL);
+        append(log, IntStream.rangeClosed(1, 6000).mapToObj(i -> "INFO:     127.0.0.1:" + (40000 + i)
+                + " - \"GET /health HTTP/1.1\" 500 Internal Server Error" + NL).collect(Collectors.joining()));
+        append(log, "INFO:     Shutting down" + NL);
+
+        assertThat(log.tailForMessage()).isEqualTo("Log " + log.path() + ", last lines:" + NL
+                + "  | [managed-backend] starting python -m uvicorn app:app" + NL
+                + "  | WARNING:  DATABASE_URL is not set; /health will fail" + NL
+                + "  | INFO:     127.0.0.1:40001 - \"GET /health HTTP/1.1\" 500 Internal Server Error" + NL
+                + "  | (5999 more lines like the one above)" + NL
+                + "  | INFO:     Shutting down");
     }
 
     @Test
@@ -75,7 +101,7 @@ class LogFileTests {
     @Test
     void aHugeLogIsReadFromItsEndWithoutAPartialFirstLine() throws IOException {
         LogFile log = LogFile.create(dir, "T", "b");
-        append(log, "x".repeat(100_000) + NL + "last words" + NL);
+        append(log, "x".repeat(3 * 1024 * 1024) + NL + "last words" + NL);
 
         assertThat(log.tail()).containsExactly("last words");
     }
