@@ -4,10 +4,13 @@ import static dev.managedbackend.TestKit.DIR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,7 +176,7 @@ class CommandModeTests {
             SEEN.put("running before", backend.isRunning());
             ProcessHandle process = ProcessHandle.of(backend.pid().getAsLong()).orElseThrow();
             process.destroyForcibly();
-            process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            process.onExit().get(10, TimeUnit.SECONDS);
             SEEN.put("running after kill", backend.isRunning());
         }
     }
@@ -186,7 +189,7 @@ class CommandModeTests {
         void ignoresSigterm(Backend backend) throws Exception {
             long pid = backend.pid().getAsLong();
             SEEN.put("pid", pid);
-            String status = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "status"));
+            String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
             long ignored = Long.parseLong(status.replaceAll("(?s).*SigIgn:\\s*([0-9a-f]+).*", "$1"), 16);
             SEEN.put("ignores TERM", (ignored & (1L << (15 - 1))) != 0);
             SEEN.put("test ended", System.nanoTime());

@@ -58,6 +58,14 @@ final class OwnProcesses implements AfterEachCallback {
         return found;
     }
 
+    /** Kills (SIGKILL) every live process started by this JVM's backends; returns how many. */
+    static int killAll() {
+        List<String> found = ownedBy(ProcessHandle.current().pid());
+        found.forEach(entry -> ProcessHandle.of(Long.parseLong(entry.substring(0, entry.indexOf(' '))))
+                .ifPresent(ProcessHandle::destroyForcibly));
+        return found.size();
+    }
+
     /** The pids of {@code pid}'s descendants right now. */
     static List<Long> descendants(long pid) {
         try (Stream<ProcessHandle> descendants = ProcessHandle.of(pid).map(ProcessHandle::descendants)

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class PortConflictTests {
         TestKit.assertAllPassed(results, 1);
         int port = (Integer) SEEN.get("port");
         String log = Files.readString((Path) SEEN.get("log"));
-        Matcher lost = java.util.regex.Pattern.compile("\\[managed-backend] port (\\d+) was taken before the server "
+        Matcher lost = Pattern.compile("\\[managed-backend] port (\\d+) was taken before the server "
                 + "could bind it; trying another port").matcher(log);
         assertThat(lost.find()).describedAs(log).isTrue();
         assertThat(Integer.parseInt(lost.group(1))).isNotEqualTo(port);

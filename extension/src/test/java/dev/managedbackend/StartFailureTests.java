@@ -103,6 +103,39 @@ class StartFailureTests {
     }
 
     @Test
+    void aServerThatNeverListensTimesOutNamingThePort() {
+        Failure failure = Failure.of(NeverListensCases.class);
+
+        Matcher message = Messages.assertMatches(failure.message, "backend 'default' (sleep 30, pid {pid}) was not "
+                + "ready within 1 s: port {n} on 127.0.0.1 is not listening yet (Connection refused). It was "
+                + "stopped. Check that the server listens on the port it is given, or raise startupTimeoutSeconds "
+                + "if it needs longer." + NL
+                + "Command: sleep 30" + NL
+                + "Log {log}, last lines:" + NL
+                + "  | [managed-backend] starting sleep 30  (in " + APPS + ")");
+        failure.assertStoppedAndLogged(message);
+    }
+
+    @Test
+    void aListenerOutsideTheBackendsProcessTreeNeverMakesItReady() throws Exception {
+        // The command detaches the real server (a subshell that exits leaves it to init), so the
+        // port answers GET / with 200, but from a process the extension did not start.
+        Failure failure = Failure.of(DetachedServerCases.class);
+        int orphans = OwnProcesses.killAll(); // not ours to stop: it left the tree the extension started
+
+        Matcher message = Messages.assertMatches(failure.message, "backend 'default' (sh -c " + DETACH + ", pid "
+                + "{pid}) was not ready within 2 s: port {n} is held by a process the extension did not start; "
+                + "waiting for our backend to bind it. It was stopped. Check that GET / answers 2xx once the app is "
+                + "up (healthPath), or raise startupTimeoutSeconds if it needs longer." + NL
+                + "Command: sh -c (python3 -m http.server {n} --bind 127.0.0.1 &); sleep 30" + NL
+                + "Log {log}, last lines:" + NL
+                + "  | [managed-backend] starting sh -c (python3 -m http.server {n} --bind 127.0.0.1 &); sleep 30  (in "
+                + APPS + "){...}");
+        failure.assertStoppedAndLogged(message);
+        assertThat(orphans).describedAs("the detached server").isEqualTo(1);
+    }
+
+    @Test
     void commandThatExitsAtOnceFailsAtOnceWithItsExitCodeAndOutput() {
         Failure failure = Failure.of(ExitingCommandCases.class);
 
@@ -197,6 +230,22 @@ class StartFailureTests {
 
     @ManagedBackend(dir = DIR, app = "apps.silent:app", startupTimeoutSeconds = 4)
     static class SilentCases {
+        @Test
+        void test() {
+        }
+    }
+
+    @ManagedBackend(dir = DIR, command = {"sleep", "30"}, healthPath = "", startupTimeoutSeconds = 1)
+    static class NeverListensCases {
+        @Test
+        void test() {
+        }
+    }
+
+    static final String DETACH = "(python3 -m http.server {port} --bind {host} &); sleep 30";
+
+    @ManagedBackend(dir = DIR, command = {"sh", "-c", DETACH}, healthPath = "/", startupTimeoutSeconds = 2)
+    static class DetachedServerCases {
         @Test
         void test() {
         }
