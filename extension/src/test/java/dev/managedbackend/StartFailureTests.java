@@ -121,7 +121,7 @@ class StartFailureTests {
         // The command detaches the real server (a subshell that exits leaves it to init), so the
         // port answers GET / with 200, but from a process the extension did not start.
         Failure failure = Failure.of(DetachedServerCases.class);
-        int orphans = OwnProcesses.killAll(); // not ours to stop: it left the tree the extension started
+        OwnProcesses.killAll(); // the detached server, if the stop did not reach it outside the tree
 
         Matcher message = Messages.assertMatches(failure.message, "backend 'default' (sh -c " + DETACH + ", pid "
                 + "{pid}) was not ready within 2 s: port {n} is held by a process the extension did not start; "
@@ -132,7 +132,6 @@ class StartFailureTests {
                 + "  | [managed-backend] starting sh -c (python3 -m http.server {n} --bind 127.0.0.1 &); sleep 30  (in "
                 + APPS + "){...}");
         failure.assertStoppedAndLogged(message);
-        assertThat(orphans).describedAs("the detached server").isEqualTo(1);
     }
 
     @Test
