@@ -90,10 +90,10 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
                 switch (spec.scope()) {
                     case CLASS -> perClass.add(spec);
                     case METHOD -> perMethod.add(spec);
-                    case RUN -> started.add(runScoped(context, starter, spec));
+                    case RUN -> started.add(FailureReports.attachingLog(context, () -> runScoped(context, starter, spec)));
                 }
             }
-            List<RunningBackend> owned = starter.startAll(perClass, owner);
+            List<RunningBackend> owned = FailureReports.attachingLog(context, () -> starter.startAll(perClass, owner));
             started.addAll(owned);
             store.put(VIEW, new BackendsView(view(context), started, owned, perMethod));
         }
@@ -105,9 +105,13 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
         if (classView != null && !classView.perMethodSpecs().isEmpty()) {
             Config config = new Config(context::getConfigurationParameter);
             String owner = ownerName(context.getRequiredTestClass()) + "." + context.getRequiredTestMethod().getName();
-            List<RunningBackend> started = new BackendStarter(Settings.from(config))
-                    .startAll(classView.perMethodSpecs(), owner);
+            List<RunningBackend> started = FailureReports.attachingLog(context, () -> new BackendStarter(
+                    Settings.from(config)).startAll(classView.perMethodSpecs(), owner));
             context.getStore(NAMESPACE).put(VIEW, new BackendsView(classView, started, started, List.of()));
+        }
+        BackendsView view = view(context);
+        if (view != null) {
+            FailureReports.requireRunning(context, view.all());
         }
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
             injectFields(context, instance, instance.getClass());

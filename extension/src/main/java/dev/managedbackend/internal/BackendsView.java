@@ -35,6 +35,16 @@ public final class BackendsView implements Backends, AutoCloseable {
         started.forEach(backend -> visibleHere.put(backend.name(), backend));
         this.owned = List.copyOf(owned);
         this.perMethod = List.copyOf(perMethod);
+        started.forEach(backend -> System.setProperty(urlProperty(backend), backend.baseUrl().toString()));
+    }
+
+    /**
+     * {@code managedbackend.<name>.url}: set while the backend runs, for code under test or tools
+     * that cannot take a parameter. With classes running in parallel it holds the backend of that
+     * name that started last.
+     */
+    public static String urlProperty(Backend backend) {
+        return "managedbackend." + backend.name() + ".url";
     }
 
     /** Scope.METHOD declarations of this level and the enclosing ones. */
@@ -89,7 +99,10 @@ public final class BackendsView implements Backends, AutoCloseable {
         RuntimeException failure = null;
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
-                owned.get(i).close();
+                RunningBackend backend = owned.get(i);
+                // another class's backend of the same name may have taken the property over
+                System.getProperties().remove(urlProperty(backend), backend.baseUrl().toString());
+                backend.close();
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;

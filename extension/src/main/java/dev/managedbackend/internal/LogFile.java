@@ -38,6 +38,11 @@ public final class LogFile {
         this.path = path;
     }
 
+    /** The log file of a backend that already has one, to read its tail. */
+    public static LogFile existing(Path path) {
+        return new LogFile(path);
+    }
+
     /** A new, empty file named after the test and the backend, unique across JVMs. */
     public static LogFile create(Path dir, String owner, String backendName) {
         String file = UNSAFE.matcher(owner + "-" + backendName).replaceAll("_") + "-"

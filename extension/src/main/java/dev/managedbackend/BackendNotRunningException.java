@@ -1,0 +1,15 @@
+package dev.managedbackend;
+
+/**
+ * A backend that was ready died before a test that uses it. Thrown before the test runs, in
+ * place of the connection error the test's client would otherwise report, with the exit code
+ * and the last lines of the backend's output.
+ */
+public class BackendNotRunningException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public BackendNotRunningException(String message) {
+        super(message);
+    }
+}

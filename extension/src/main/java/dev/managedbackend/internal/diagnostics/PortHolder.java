@@ -1,0 +1,83 @@
+package dev.managedbackend.internal.diagnostics;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.managedbackend.internal.ProcessLauncher;
+import oshi.SystemInfo;
+import oshi.software.os.InternetProtocolStats.IPConnection;
+import oshi.software.os.InternetProtocolStats.TcpState;
+import oshi.software.os.OSProcess;
+import oshi.software.os.OperatingSystem;
+
+/**
+ * Who holds a port, in words a user can act on: pid, command line, user, how long it has run, and
+ * whether it is a backend of ours from another run or a foreign process. Uses OSHI, which maps
+ * every socket of the host to its process; that costs a scan of all processes, which is why it
+ * runs only on the failure path, never on a normal start.
+ */
+public final class PortHolder {
+
+    private PortHolder() {
+    }
+
+    /** E.g. "pid 4242 (python3 -m http.server 8000), user alice, running for 3 min: a foreign process, ...". */
+    public static String describe(int port) {
+        try {
+            OperatingSystem os = new SystemInfo().getOperatingSystem();
+            for (IPConnection connection : os.getInternetProtocolStats().getConnections()) {
+                if (connection.getLocalPort() != port || connection.getState() != TcpState.LISTEN) {
+                    continue;
+                }
+                int pid = connection.getowningProcessId();
+                if (pid < 0) {
+                    return "a process this user may not inspect (another user's?); its pid and command "
+                            + "cannot be read here";
+                }
+                OSProcess process = os.getProcess(pid);
+                return process == null ? "pid " + pid + ", which exited just now" : describe(process);
+            }
+            return "no process that this user can see listens on it (another user's process, or a "
+                    + "socket bound but not listening)";
+        } catch (RuntimeException | LinkageError e) {
+            return "a process that could not be identified (" + e + ")";
+        }
+    }
+
+    private static String describe(OSProcess process) {
+        String command = process.getCommandLine().isBlank() ? process.getName() : process.getCommandLine();
+        String who = "pid " + process.getProcessID() + " (" + command + "), user " + process.getUser()
+                + ", running for " + human(Duration.ofMillis(process.getUpTime()));
+        String tag = tagOf(process);
+        if (tag == null) {
+            return who + ": a foreign process, which managed-backend never touches";
+        }
+        long owner = Long.parseLong(tag.substring(0, tag.indexOf(':')));
+        boolean ownerAlive = ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
+        return who + ": a backend that managed-backend started for test JVM " + owner
+                + (ownerAlive
+                        ? ", which is still running (another test run on this host); let it finish"
+                        : ", which is gone; the next test run sweeps it, or stop it now with kill "
+                                + process.getProcessID());
+    }
+
+    private static String tagOf(OSProcess process) {
+        try {
+            Map<String, String> env = process.getEnvironmentVariables();
+            String tag = env.get(ProcessLauncher.OWNER_VARIABLE);
+            return tag != null && tag.matches("\\d+:.*") ? tag : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String human(Duration d) {
+        if (d.toHours() > 0) {
+            return d.toHours() + " h " + d.toMinutesPart() + " min";
+        }
+        if (d.toMinutes() > 0) {
+            return d.toMinutes() + " min " + d.toSecondsPart() + " s";
+        }
+        return d.toSeconds() + " s";
+    }
+}

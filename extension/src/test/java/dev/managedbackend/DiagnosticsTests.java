@@ -1,0 +1,185 @@
+package dev.managedbackend;
+
+import static dev.managedbackend.TestKit.DIR;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.engine.OutputDirectoryCreator;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.reporting.FileEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+/**
+ * What failures tell the user: who holds a taken port (a foreign process, or a leftover of an
+ * earlier run and how to reap it), that a backend died between tests, the log attached to the
+ * report; and the URL published as a system property while a backend runs.
+ */
+@ExtendWith(OwnProcesses.class)
+class DiagnosticsTests {
+
+    static final Map<String, Object> SEEN = new ConcurrentHashMap<>();
+    private static final String NL = System.lineSeparator();
+    private Process holder;
+
+    @AfterEach
+    void stopHolder() throws InterruptedException {
+        if (holder != null) {
+            holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        SEEN.clear();
+    }
+
+    @Test
+    void aFixedPortTakenByAForeignProcessNamesItAndLeavesItAlone() throws Exception {
+        holder = listenOn(19893, Map.of());
+
+        Throwable failure = TestKit.classFailure(TestKit.run(ForeignHolderCases.class), ForeignHolderCases.class);
+
+        assertThat(failure).isExactlyInstanceOf(BackendStartException.class);
+        Messages.assertMatches(failure.getMessage(), "backend 'default': port = 19893 on 127.0.0.1 is already in use "
+                + "by pid " + holder.pid() + " ({...}http.server 19893 --bind 127.0.0.1), user " + System.getProperty("user.name")
+                + ", running for {n} s: a foreign process, which managed-backend never touches. A fixed port is used as "
+                + "given, never replaced: stop what holds port 19893, choose another port, or leave port out (0) to let "
+                + "the extension pick a free one.");
+        assertThat(holder.isAlive()).isTrue();
+    }
+
+    @Test
+    void aFixedPortTakenByALeftoverOfAKilledRunSaysHowToReapIt() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        holder = listenOn(19894, Map.of("MANAGED_BACKEND_OWNER", gone.pid() + ":0:api"));
+
+        Throwable failure = TestKit.classFailure(TestKit.run(LeftoverHolderCases.class), LeftoverHolderCases.class);
+
+        Messages.assertMatches(failure.getMessage(), "backend 'default': port = 19894 on 127.0.0.1 is already in use "
+                + "by pid " + holder.pid() + " ({...}), user {...}, running for {n} s: a backend that managed-backend "
+                + "started for test JVM " + gone.pid() + ", which is gone; the next test run sweeps it, or stop it now "
+                + "with kill " + holder.pid() + ". A fixed port is used as given{...}");
+        assertThat(holder.isAlive()).isTrue();
+    }
+
+    @Test
+    void aBackendThatDiesBetweenTestsFailsTheNextTestWithItsExitCode() {
+        EngineExecutionResults results = TestKit.run(DiesBetweenTestsCases.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        Throwable failure = TestKit.testFailure(results, "second");
+        assertThat(failure).isExactlyInstanceOf(BackendNotRunningException.class);
+        Messages.assertMatches(failure.getMessage(), "backend 'default' is no longer running (exit code 137): it "
+                + "was ready at " + SEEN.get("url") + " but stopped before second(URI). Its log may say why; an "
+                + "earlier test may have shut it down or crashed it (use scope = Scope.METHOD for tests that do)." + NL
+                + "Log {log}, last lines:{...}");
+    }
+
+    @Test
+    void aFailedStartAttachesTheWholeLogToTheReport() throws IOException {
+        Path reports = Files.createTempDirectory("reports");
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(BrokenAppCases.class))
+                .outputDirectoryCreator(new OutputDirectoryCreator() {
+                    @Override
+                    public Path getRootDirectory() {
+                        return reports;
+                    }
+
+                    @Override
+                    public Path createOutputDirectory(TestDescriptor descriptor) throws IOException {
+                        return Files.createDirectories(reports.resolve(Integer.toString(descriptor.getUniqueId().hashCode())));
+                    }
+                })
+                .execute();
+
+        List<FileEntry> files = results.containerEvents().fileEntryPublished().stream()
+                .map(event -> event.getRequiredPayload(FileEntry.class)).toList();
+        assertThat(files).hasSize(1);
+        assertThat(files.get(0).getMediaType()).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        assertThat(files.get(0).getPath()).content().contains("module_that_does_not_exist");
+    }
+
+    @Test
+    void theUrlIsASystemPropertyWhileTheBackendRuns() {
+        TestKit.assertAllPassed(TestKit.run(PropertyCases.class), 1);
+
+        assertThat(SEEN.get("property")).isEqualTo(SEEN.get("url"));
+        assertThat(System.getProperty("managedbackend.api.url")).isNull();
+    }
+
+    private static Process listenOn(int port, Map<String, String> env) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("python3", "-m", "http.server", Integer.toString(port), "--bind",
+                "127.0.0.1").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().remove("MANAGED_BACKEND_OWNER");
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        for (int i = 0; i < 500 && OwnProcesses.canBind(port); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(OwnProcesses.canBind(port)).as("the holder listens on %d", port).isFalse();
+        return process;
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.hello:app", port = 19893)
+    static class ForeignHolderCases {
+        @Test
+        void test() {
+        }
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.hello:app", port = 19894)
+    static class LeftoverHolderCases {
+        @Test
+        void test() {
+        }
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.hello:app")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class DiesBetweenTestsCases {
+        @Test
+        @Order(1)
+        void first(Backend backend) throws Exception {
+            SEEN.put("url", backend.baseUrl());
+            ProcessHandle process = ProcessHandle.of(backend.pid().getAsLong()).orElseThrow();
+            process.destroyForcibly();
+            process.onExit().get(10, TimeUnit.SECONDS);
+        }
+
+        @Test
+        @Order(2)
+        void second(@BackendUrl URI api) {
+        }
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.broken:app")
+    static class BrokenAppCases {
+        @Test
+        void test() {
+        }
+    }
+
+    @ManagedBackend(name = "api", dir = DIR, app = "apps.hello:app")
+    static class PropertyCases {
+        @Test
+        void test(@BackendUrl("api") String url) {
+            SEEN.put("url", url);
+            SEEN.put("property", System.getProperty("managedbackend.api.url"));
+        }
+    }
+}
