@@ -33,6 +33,7 @@ import dev.managedbackend.internal.Config;
 import dev.managedbackend.internal.RunningBackend;
 import dev.managedbackend.internal.Settings;
 import dev.managedbackend.internal.SpecReader;
+import dev.managedbackend.internal.Stopping;
 
 /**
  * Wires {@link ManagedBackend} into the JUnit lifecycle. Holds no state of its own: what it
@@ -176,7 +177,16 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
     /** RUN scope: one per identical spec for the whole run, in the root Store. */
     private static RunningBackend runScoped(ExtensionContext context, BackendStarter starter, BackendSpec spec) {
         Store root = context.getRoot().getStore(NAMESPACE);
-        return root.getOrComputeIfAbsent(new RunKey(spec), key -> starter.start(spec, "run"), RunningBackend.class);
+        return root.getOrComputeIfAbsent(new RunKey(spec), key -> new RunShared(starter.start(spec, "run")),
+                RunShared.class).backend();
+    }
+
+    /** A RUN backend in the root Store: JUnit closes it when the whole run ends. */
+    private record RunShared(RunningBackend backend) implements AutoCloseable {
+        @Override
+        public void close() {
+            Stopping.stop(backend);
+        }
     }
 
     private static BackendsView view(ExtensionContext context) {

@@ -102,7 +102,7 @@ public final class BackendsView implements Backends, AutoCloseable {
                 RunningBackend backend = owned.get(i);
                 // another class's backend of the same name may have taken the property over
                 System.getProperties().remove(urlProperty(backend), backend.baseUrl().toString());
-                backend.close();
+                Stopping.stop(backend);
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;
