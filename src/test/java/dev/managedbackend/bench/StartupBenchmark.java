@@ -72,6 +72,7 @@ public final class StartupBenchmark {
                 Stats.ms(extCpu) / rounds, Stats.ms(totalCpu));
         portPicks();
         loadedLibraries();
+        ScopeBenchmark.run(Integer.getInteger("bench.scopeRounds", 3));
     }
 
     private static void record(long[] sample, Stats ready, Stats stop) {
