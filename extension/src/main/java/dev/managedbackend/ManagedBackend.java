@@ -72,6 +72,19 @@ public @interface ManagedBackend {
      * readable and writable by its owner only.
      */
     String STATE_DIR_PROPERTY_NAME = "managedbackend.stateDir";
+    /**
+     * Build arguments for every {@link #dockerfile()} build, as comma-separated
+     * {@code KEY=VALUE} pairs, e.g. {@code BASE_IMAGE=registry.example.com/python:3.12-slim}.
+     * For facts of a machine (a registry mirror, an offline base image) that the test itself
+     * should not hard-code. Default: none.
+     */
+    String CONTAINER_BUILD_ARGS_PROPERTY_NAME = "managedbackend.container.buildArgs";
+    /**
+     * {@code true}: where no Docker engine is reachable, a container backend aborts its tests
+     * (reported as skipped) instead of failing them. An opt-in for builds that also run where
+     * Docker is missing; the default {@code false} fails, so a broken engine cannot go unnoticed.
+     */
+    String CONTAINER_SKIP_WITHOUT_DOCKER_PROPERTY_NAME = "managedbackend.container.skipWithoutDocker";
 
     /** Names the backend when a test has several; {@code @BackendUrl("name")} picks it. */
     String name() default "default";
@@ -91,7 +104,10 @@ public @interface ManagedBackend {
      */
     String python() default "";
 
-    /** Extra arguments for uvicorn, or appended to {@link #command()}. */
+    /**
+     * Extra arguments for uvicorn, or appended to {@link #command()}. In container mode: the
+     * container's command, replacing the image's {@code CMD} (as in {@code docker run IMAGE args...}).
+     */
     String[] args() default {};
 
     /**
@@ -100,10 +116,19 @@ public @interface ManagedBackend {
      */
     String[] command() default {};
 
-    /** Container mode: an image that is already local or can be pulled. */
+    /**
+     * Container mode: an image that is already local or can be pulled. Runs through
+     * Testcontainers, which must be on the test classpath ({@code org.testcontainers:testcontainers}),
+     * against the Docker engine Testcontainers finds ({@code DOCKER_HOST}, the local socket, ...).
+     */
     String image() default "";
 
-    /** Container mode: a Dockerfile path; its folder is the build context. */
+    /**
+     * Container mode: a Dockerfile path, relative to the test JVM's working directory or
+     * absolute; its folder is the build context ({@code .dockerignore} applies). The image is
+     * built once per test JVM (build arguments from {@value #CONTAINER_BUILD_ARGS_PROPERTY_NAME})
+     * and removed when the JVM exits.
+     */
     String dockerfile() default "";
 
     /** Container mode: the port the app listens on inside the container. */
@@ -115,7 +140,11 @@ public @interface ManagedBackend {
      */
     String healthPath() default "/health";
 
-    /** Host port; 0 picks a collision-free one. A port given here is used as is or the start fails. */
+    /**
+     * Host port; 0 picks a collision-free one (in container mode, Docker maps
+     * {@link #containerPort()} to a free host port). A port given here is used as is or the start
+     * fails.
+     */
     int port() default 0;
 
     /** From launch until ready; after that the start fails and the backend is stopped. */

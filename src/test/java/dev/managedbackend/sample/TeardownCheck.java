@@ -3,9 +3,11 @@ package dev.managedbackend.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +21,7 @@ import dev.managedbackend.Backend;
 
 /**
  * Checks that a class's backends are really gone when JUnit closes the class: every process of
- * the tree has exited and the port can be bound again. Register it before
+ * the tree has exited (or the container is removed) and the port can be bound again. Register it before
  * {@code @ManagedBackend}: JUnit closes Store values in reverse order, so this check runs right
  * after the extension has stopped the backends, and fails the class if anything is left.
  */
@@ -30,12 +32,19 @@ public final class TeardownCheck implements BeforeAllCallback {
     private record Watched(Backend backend, List<ProcessHandle> tree) {
     }
 
-    /** Remembers the backend's process tree as it is now, to check it after the class. */
+    /**
+     * Remembers the backend's process tree as it is now (process mode) or its container id
+     * (container mode), to check after the class that all of it is gone.
+     */
     public static void watch(Class<?> testClass, Backend backend) {
-        ProcessHandle root = ProcessHandle.of(backend.pid().orElseThrow()).orElseThrow();
         List<ProcessHandle> tree = new CopyOnWriteArrayList<>();
-        tree.add(root);
-        root.descendants().forEach(tree::add);
+        backend.pid().ifPresent(pid -> {
+            ProcessHandle root = ProcessHandle.of(pid).orElseThrow();
+            tree.add(root);
+            root.descendants().forEach(tree::add);
+        });
+        assertThat(tree.isEmpty()).as("%s has a pid or a container id", backend)
+                .isEqualTo(backend.containerId().isPresent());
         WATCHED.computeIfAbsent(testClass, c -> new CopyOnWriteArrayList<>()).add(new Watched(backend, tree));
     }
 
@@ -54,9 +63,26 @@ public final class TeardownCheck implements BeforeAllCallback {
         assertThat(watched).as("backends watched by %s", testClass.getSimpleName()).isNotEmpty();
         for (Watched w : watched) {
             assertThat(w.tree()).as("processes of %s", w.backend()).noneMatch(ProcessHandle::isAlive);
+            w.backend().containerId().ifPresent(id -> assertThat(containerExists(id))
+                    .as("container %s of %s, in any state (docker ps -a)", id, w.backend()).isFalse());
             assertThat(canBind(w.backend().host(), w.backend().port()))
                     .as("port %d free after %s stopped", w.backend().port(), w.backend()).isTrue();
             assertThat(w.backend().isRunning()).isFalse();
+        }
+    }
+
+    private static boolean containerExists(String id) {
+        try {
+            Process docker = new ProcessBuilder("docker", "ps", "-aq", "--filter", "id=" + id)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(docker.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(docker.waitFor()).as("exit code of docker ps").isZero();
+            return !out.isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

@@ -7,24 +7,24 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-
 /**
  * Starts the backends of one level, choosing the launcher by mode. All or nothing: if one start
  * fails, those started with it are stopped before the failure is thrown.
  */
 public final class BackendStarter {
 
+    private final Settings settings;
     private final ProcessLauncher processes;
 
     public BackendStarter(Settings settings) {
+        this.settings = settings;
         this.processes = new ProcessLauncher(settings);
     }
 
     public RunningBackend start(BackendSpec spec, String owner) {
         if (spec.mode().isContainer()) {
-            throw new ExtensionConfigurationException("backend '" + spec.name() + "': container mode ("
-                    + spec.mode().attribute() + ") is not available in this version; use app or command.");
+            // looked up only here, so that process mode never loads container code or Testcontainers
+            return ContainerMode.launcher(spec, settings).start(spec, owner);
         }
         return processes.start(spec, owner);
     }

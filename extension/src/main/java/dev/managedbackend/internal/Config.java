@@ -50,4 +50,20 @@ public final class Config {
                         + "to use the default %d.",
                 key, raw.get(), min, key, fallback));
     }
+
+    /** A {@code true}/{@code false} setting. */
+    public boolean bool(String key, boolean fallback) {
+        Optional<String> raw = string(key);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        if (raw.get().equalsIgnoreCase("true") || raw.get().equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw.get());
+        }
+        throw new ExtensionConfigurationException(String.format(
+                "Configuration parameter %s = \"%s\" is neither true nor false. Fix it in "
+                        + "junit-platform.properties or the -D%s system property, or remove it "
+                        + "to use the default %s.",
+                key, raw.get(), key, fallback));
+    }
 }

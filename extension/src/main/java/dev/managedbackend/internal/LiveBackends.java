@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every backend of this JVM that is still running, so that a JVM shutdown hook can stop those
  * JUnit did not close: {@code System.exit}, Ctrl-C, SIGTERM to Maven. (SIGKILL runs no hook.)
  */
-final class LiveBackends {
+public final class LiveBackends {
 
     private static final Set<RunningBackend> LIVE = ConcurrentHashMap.newKeySet();
     private static volatile boolean hookInstalled;
@@ -16,12 +16,12 @@ final class LiveBackends {
     private LiveBackends() {
     }
 
-    static void add(RunningBackend backend) {
+    public static void add(RunningBackend backend) {
         installHook();
         LIVE.add(backend);
     }
 
-    static void remove(RunningBackend backend) {
+    public static void remove(RunningBackend backend) {
         LIVE.remove(backend);
     }
 

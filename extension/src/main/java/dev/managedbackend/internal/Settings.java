@@ -2,6 +2,9 @@ package dev.managedbackend.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -16,7 +19,15 @@ public record Settings(
         int portRangeFrom,
         int portRangeTo,
         int portAttempts,
-        Path stateDir) {
+        Path stateDir,
+        Map<String, String> containerBuildArgs,
+        boolean skipWithoutDocker) {
+
+    private static final Pattern BUILD_ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
+
+    public Settings {
+        containerBuildArgs = Map.copyOf(containerBuildArgs);
+    }
 
     public static Settings from(Config config) {
         String range = config.string(ManagedBackend.PORT_RANGE_PROPERTY_NAME, "20000-32767");
@@ -30,7 +41,29 @@ public record Settings(
                 bounds[0], bounds[1],
                 config.integer(ManagedBackend.PORT_ATTEMPTS_PROPERTY_NAME, 5, 1),
                 config.string(ManagedBackend.STATE_DIR_PROPERTY_NAME).map(Path::of)
-                        .orElseGet(StateDirectory::defaultLocation));
+                        .orElseGet(StateDirectory::defaultLocation),
+                buildArgs(config.string(ManagedBackend.CONTAINER_BUILD_ARGS_PROPERTY_NAME, "")),
+                config.bool(ManagedBackend.CONTAINER_SKIP_WITHOUT_DOCKER_PROPERTY_NAME, false));
+    }
+
+    /** {@code "KEY=VALUE,KEY=VALUE"}; a value cannot contain a comma. */
+    private static Map<String, String> buildArgs(String raw) {
+        Map<String, String> args = new LinkedHashMap<>();
+        if (raw.isBlank()) {
+            return args;
+        }
+        for (String entry : raw.split(",")) {
+            String pair = entry.strip();
+            if (!BUILD_ARG.matcher(pair).matches()) {
+                throw new ExtensionConfigurationException(String.format(
+                        "Configuration parameter %s = \"%s\": entry \"%s\" is not KEY=VALUE. Write the "
+                                + "build arguments as comma-separated pairs, e.g. "
+                                + "BASE_IMAGE=python:3.12-slim,APP_VERSION=dev.",
+                        ManagedBackend.CONTAINER_BUILD_ARGS_PROPERTY_NAME, raw, pair));
+            }
+            args.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        return args;
     }
 
     private static int[] parseRange(String range) {

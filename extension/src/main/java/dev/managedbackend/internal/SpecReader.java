@@ -91,10 +91,11 @@ public final class SpecReader {
         if (mode == Mode.APP) {
             checkUvicornArgs(a.args(), where);
         }
+        String dockerfile = mode == Mode.DOCKERFILE ? dockerfile(a, where) : a.dockerfile();
         Scope scope = a.scope() != Scope.CLASS ? a.scope() : configuredScope();
         return new BackendSpec(a.name(), mode, a.app(), Arrays.asList(a.command()), dir,
                 a.python().isEmpty() ? config.string(ManagedBackend.PYTHON_PROPERTY_NAME, "") : a.python(),
-                Arrays.asList(a.args()), a.image(), a.dockerfile(), a.containerPort(), healthPath,
+                Arrays.asList(a.args()), a.image(), dockerfile, a.containerPort(), healthPath,
                 port, Duration.ofSeconds(timeout), env(a.env(), where), scope);
     }
 
@@ -128,6 +129,10 @@ public final class SpecReader {
             throw invalid(where, "app = \"" + a.app() + "\" is not a uvicorn target; write it as "
                     + "\"module:attribute\", e.g. \"app.main:app\"");
         }
+        if (mode == Mode.IMAGE && a.image().isBlank()) {
+            throw invalid(where, "image = \"" + a.image() + "\" is blank; name an image, e.g. "
+                    + "\"my-app:dev\" or \"registry.example.com/team/app:1.4\"");
+        }
         if (mode == Mode.COMMAND && a.command()[0].isBlank()) {
             throw invalid(where, "command = " + Arrays.toString(a.command()) + " starts with a "
                     + "blank program name; put the program first, e.g. {\"./server\", \"--port\", \"{port}\"}");
@@ -144,6 +149,18 @@ public final class SpecReader {
                     + "folder, relative to the test JVM's working directory or absolute");
         }
         return dir;
+    }
+
+    /** The Dockerfile as an absolute path; it must exist before anything starts. */
+    private String dockerfile(ManagedBackend a, String where) {
+        Path file = workingDir.resolve(a.dockerfile()).normalize();
+        if (!Files.isRegularFile(file)) {
+            throw invalid(where, "dockerfile = \"" + a.dockerfile() + "\" is not a file (resolved to "
+                    + file + " from the working directory " + workingDir + "). Set dockerfile to the "
+                    + "Dockerfile's path, relative to the test JVM's working directory or absolute; "
+                    + "its folder is the build context");
+        }
+        return file.toString();
     }
 
     private static void checkUvicornArgs(String[] args, String where) {

@@ -1,0 +1,167 @@
+package dev.managedbackend.internal.container;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+
+import dev.managedbackend.BackendStartException;
+import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.LogFile;
+
+/**
+ * Images built from a Dockerfile (Testcontainers' {@link ImageFromDockerfile}): built once per
+ * test JVM for each Dockerfile and set of build arguments, shared by every backend that uses it,
+ * and removed when the JVM exits, once the containers using it are gone (a JVM shutdown hook
+ * waits for them). Nothing of a build is left in the engine afterwards: failed steps' containers
+ * are removed too ({@code forcerm}).
+ *
+ * <p>The images also carry Testcontainers' session labels, so where its reaper (Ryuk) runs, it
+ * removes them even after a JVM that was killed outright and ran no hook.
+ */
+final class BuiltImages {
+
+    /** How long the exit hook waits for containers that are still being stopped. */
+    private static final Duration WAIT_FOR_USERS = Duration.ofSeconds(30);
+
+    private static final ConcurrentMap<Key, Build> BUILDS = new ConcurrentHashMap<>();
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** Docker's words for an image it could not get. */
+    private static final Pattern PULL_PROBLEM = Pattern.compile(
+            "(?i)pull access denied|manifest unknown|not found|no such host|dial tcp|registry");
+    private static volatile boolean hookInstalled;
+
+    private BuiltImages() {
+    }
+
+    private record Key(Path dockerfile, Map<String, String> buildArgs) {
+    }
+
+    /** One image and the backends using it right now. */
+    private static final class Build {
+        final ImageFromDockerfile image;
+        final AtomicLong users = new AtomicLong();
+        volatile boolean built;
+
+        Build(ImageFromDockerfile image) {
+            this.image = image;
+        }
+    }
+
+    /** A backend's use of a built image; closed once its container is removed. */
+    static final class Lease implements AutoCloseable {
+        private final Build build;
+        private boolean closed;
+
+        private Lease(Build build) {
+            this.build = build;
+        }
+
+        String image() {
+            return build.image.getDockerImageName();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                synchronized (build) {
+                    build.users.decrementAndGet();
+                    build.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Builds the image unless this JVM already has, and leases it. */
+    static Lease acquire(BackendSpec spec, Path dockerfile, Map<String, String> buildArgs, LogFile log) {
+        Build build = BUILDS.computeIfAbsent(new Key(dockerfile, Map.copyOf(buildArgs)),
+                key -> new Build(newImage(key)));
+        build.users.incrementAndGet();
+        Lease lease = new Lease(build);
+        try {
+            if (!build.built) {
+                log.note("building " + dockerfile + (buildArgs.isEmpty() ? "" : " with build args " + buildArgs)
+                        + " as " + build.image.getDockerImageName());
+            }
+            long started = System.nanoTime();
+            build.image.get(); // builds once; a failed build is tried again by the next caller
+            if (!build.built) {
+                build.built = true;
+                installHook();
+                log.note("built " + build.image.getDockerImageName() + " in "
+                        + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+            }
+            return lease;
+        } catch (RuntimeException e) {
+            lease.close();
+            String reason = DockerReason.of(e);
+            throw new BackendStartException("backend '" + spec.name() + "': docker build of dockerfile = \""
+                    + dockerfile + "\" (" + (buildArgs.isEmpty() ? "no build arguments" : "build arguments " + buildArgs)
+                    + ") failed: " + reason + ". Run the same build by hand to see every step: docker build -f "
+                    + dockerfile + " " + String.join(" ", buildArgs.entrySet().stream()
+                            .map(arg -> "--build-arg " + arg.getKey() + "=" + arg.getValue()).toList())
+                    + (buildArgs.isEmpty() ? "" : " ") + dockerfile.getParent() + "."
+                    + (PULL_PROBLEM.matcher(reason).find() ? " " + ImageSource.buildArgsHint(buildArgs) + "." : ""), e);
+        }
+    }
+
+    private static ImageFromDockerfile newImage(Key key) {
+        String folder = key.dockerfile().getParent().getFileName().toString()
+                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+        String name = "localhost/managed-backend/" + (folder.isEmpty() ? "app" : folder) + ":"
+                + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        return new ImageFromDockerfile(name, true) // true: Testcontainers' session labels, for Ryuk
+                .withDockerfile(key.dockerfile())
+                .withBuildArgs(key.buildArgs())
+                .withBuildImageCmdModifier(cmd -> cmd.withForcerm(true).withLabels(
+                        Map.of(ContainerLauncher.OWNER_LABEL, ContainerLauncher.owner(key.dockerfile().toString()))));
+    }
+
+    private static void installHook() {
+        if (hookInstalled) {
+            return;
+        }
+        synchronized (BuiltImages.class) {
+            if (!hookInstalled) {
+                Runtime.getRuntime().addShutdownHook(new Thread(BuiltImages::removeAll,
+                        "managed-backend remove built images"));
+                hookInstalled = true;
+            }
+        }
+    }
+
+    /** At JVM exit: waits for the containers using each image to be removed, then removes it. */
+    private static void removeAll() {
+        long deadline = System.nanoTime() + WAIT_FOR_USERS.toNanos();
+        List<Build> builds = BUILDS.values().stream().filter(build -> build.built).toList();
+        for (Build build : builds) {
+            synchronized (build) {
+                while (build.users.get() > 0 && System.nanoTime() < deadline) {
+                    try {
+                        build.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+            try {
+                DockerClientFactory.instance().client().removeImageCmd(build.image.getDockerImageName())
+                        .withForce(true).exec();
+            } catch (RuntimeException e) {
+                System.err.println("[managed-backend] could not remove the image "
+                        + build.image.getDockerImageName() + " built from a Dockerfile: " + e.getMessage());
+            }
+        }
+    }
+}

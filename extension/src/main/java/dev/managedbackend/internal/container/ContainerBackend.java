@@ -1,0 +1,175 @@
+package dev.managedbackend.internal.container;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+import org.testcontainers.containers.GenericContainer;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+
+import dev.managedbackend.internal.BaseUrls;
+import dev.managedbackend.internal.LiveBackends;
+import dev.managedbackend.internal.LogFile;
+import dev.managedbackend.internal.ReadinessProbe;
+import dev.managedbackend.internal.RunningBackend;
+
+/**
+ * A backend that runs as a container, reached at the host port Docker mapped for
+ * {@code containerPort} on the engine's host (as Testcontainers reports it, so a remote
+ * {@code DOCKER_HOST} works too). Closing it stops the container (SIGTERM, then SIGKILL after
+ * the stop timeout) and removes it, and releases the image it was built from, if any.
+ */
+final class ContainerBackend implements RunningBackend, ReadinessProbe.Subject {
+
+    private final String name;
+    private final GenericContainer<?> container;
+    private final String containerId;
+    private final String host;
+    private final int port;
+    private final int containerPort;
+    private final LogFile log;
+    private final ContainerOutput output;
+    private final Duration stopTimeout;
+    private final AutoCloseable afterRemoval;
+    private volatile boolean closed;
+
+    ContainerBackend(String name, GenericContainer<?> container, int port, int containerPort, LogFile log,
+            ContainerOutput output, Duration stopTimeout, AutoCloseable afterRemoval) {
+        this.name = name;
+        this.container = container;
+        this.containerId = container.getContainerId();
+        this.host = container.getHost();
+        this.port = port;
+        this.containerPort = containerPort;
+        this.log = log;
+        this.output = output;
+        this.stopTimeout = stopTimeout;
+        this.afterRemoval = afterRemoval;
+    }
+
+    /** The host port Docker mapped for {@code containerPort}, if the container still had it. */
+    static OptionalInt mappedPort(GenericContainer<?> container, int containerPort) {
+        try {
+            return OptionalInt.of(container.getMappedPort(containerPort));
+        } catch (IllegalArgumentException e) {
+            return OptionalInt.empty(); // it stopped before Testcontainers looked
+        }
+    }
+
+    /** The exit code once the container has stopped; empty while it runs (or has not started). */
+    static OptionalInt exitCodeOf(GenericContainer<?> container) {
+        try {
+            InspectContainerResponse.ContainerState state = container.getCurrentContainerInfo().getState();
+            String status = String.valueOf(state.getStatus());
+            if (Boolean.TRUE.equals(state.getRunning()) || status.equals("created") || status.equals("restarting")
+                    || status.equals("paused")) {
+                return OptionalInt.empty();
+            }
+            Long code = state.getExitCodeLong();
+            return OptionalInt.of(code == null ? -1 : code.intValue());
+        } catch (NotFoundException e) {
+            return OptionalInt.of(-1); // removed behind our back
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public URI baseUrl() {
+        return BaseUrls.of(host, port);
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public OptionalLong pid() {
+        return OptionalLong.empty();
+    }
+
+    @Override
+    public Optional<String> containerId() {
+        return Optional.of(containerId);
+    }
+
+    @Override
+    public Path logFile() {
+        return log.path();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return !closed && container.isRunning();
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+        return exitCodeOf(container);
+    }
+
+    @Override
+    public Optional<String> listenerProblem() {
+        return MappedPort.listenerProblem(host, port, containerPort);
+    }
+
+    @Override
+    public void close() {
+        stop(stopTimeout);
+    }
+
+    /**
+     * Stops the container, giving it {@code grace} after SIGTERM before SIGKILL, and removes it
+     * (Testcontainers' {@code stop()} kills and removes it with its volumes).
+     */
+    synchronized void stop(Duration grace) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (!grace.isZero()) {
+                try {
+                    container.getDockerClient().stopContainerCmd(containerId)
+                            .withTimeout((int) Math.max(1, grace.toSeconds())).exec();
+                } catch (RuntimeException alreadyStoppedOrGone) {
+                    // the removal below does what is left to do
+                }
+            }
+            container.stop();
+            output.awaitEnd(Duration.ofSeconds(1)); // its last words, before our note
+            output.close();
+            log.note("container " + shortId() + " stopped and removed");
+        } finally {
+            closed = true;
+            try {
+                afterRemoval.close();
+            } catch (Exception e) {
+                log.note("could not release the image of container " + shortId() + ": " + e);
+            }
+            LiveBackends.remove(this);
+        }
+    }
+
+    String shortId() {
+        return containerId.substring(0, Math.min(12, containerId.length()));
+    }
+
+    @Override
+    public String toString() {
+        return "backend '" + name + "' (container " + shortId() + ", " + baseUrl() + ")";
+    }
+}

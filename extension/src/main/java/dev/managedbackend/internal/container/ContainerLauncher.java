@@ -1,0 +1,136 @@
+package dev.managedbackend.internal.container;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+import com.github.dockerjava.api.DockerClient;
+
+import dev.managedbackend.internal.BackendLauncher;
+import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.LiveBackends;
+import dev.managedbackend.internal.LogFile;
+import dev.managedbackend.internal.ReadinessProbe;
+import dev.managedbackend.internal.RunningBackend;
+import dev.managedbackend.internal.Settings;
+
+/**
+ * Starts a container-mode backend ({@code image} or {@code dockerfile}) through Testcontainers
+ * and returns it once ready, or throws with a message that says what went wrong; either way
+ * nothing of a failed start is left running, and its container is removed.
+ *
+ * <p>Testcontainers creates and starts the container and is told not to wait; readiness is then
+ * decided by {@link ReadinessProbe}, the same code as in process mode: the container has not
+ * exited, something listens behind the mapped port, and {@code healthPath} answers 2xx.
+ */
+public final class ContainerLauncher implements BackendLauncher {
+
+    /** Label on every container and built image: {@code <jvm pid>:<backend or Dockerfile>}. */
+    public static final String OWNER_LABEL = "dev.managedbackend.owner";
+
+    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    /** How long a failure message waits for the container's last output to reach the log. */
+    private static final Duration LAST_OUTPUT = Duration.ofSeconds(2);
+
+    private final Settings settings;
+
+    public ContainerLauncher(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public RunningBackend start(BackendSpec spec, String owner) {
+        DockerClient docker = DockerEngine.require(spec, settings.skipWithoutDocker());
+        LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
+        ImageSource.Resolved image = ImageSource.resolve(spec, settings.containerBuildArgs(), docker, log);
+        AutoCloseable release = image.lease() != null ? image.lease() : () -> { };
+        ContainerOutput output = new ContainerOutput(log);
+        GenericContainer<?> container;
+        long launched;
+        try {
+            container = configure(spec, image.image(), output);
+            log.note("starting a container of " + image.image() + (spec.args().isEmpty() ? "" : " with command "
+                    + spec.args()) + ", containerPort " + spec.containerPort()
+                    + (spec.env().isEmpty() ? "" : ", env " + spec.env().keySet()));
+            launched = System.nanoTime();
+            container.start(); // on failure, Testcontainers removes the container itself
+        } catch (RuntimeException e) {
+            closeQuietly(release);
+            output.awaitEnd(LAST_OUTPUT);
+            throw StartFailures.notStarted(spec, e, log);
+        }
+        OptionalInt port = ContainerBackend.mappedPort(container, spec.containerPort());
+        if (port.isEmpty()) { // so quick to exit that Docker had released the port already
+            String id = shortId(container.getContainerId());
+            OptionalInt exit = ContainerBackend.exitCodeOf(container);
+            container.stop();
+            log.note("container " + id + " stopped and removed");
+            closeQuietly(release);
+            output.awaitEnd(LAST_OUTPUT);
+            throw exit.isPresent() ? StartFailures.exitedEarly(spec, id, exit.getAsInt(), launched, log)
+                    : StartFailures.noPortMapped(spec, log);
+        }
+        ContainerBackend backend = new ContainerBackend(spec.name(), container, port.getAsInt(),
+                spec.containerPort(), log, output, settings.stopTimeout(), release);
+        LiveBackends.add(backend);
+        log.note("container " + backend.shortId() + " runs; containerPort " + spec.containerPort() + " is "
+                + backend.baseUrl());
+        try {
+            new ReadinessProbe(backend.baseUrl(), spec.healthPath())
+                    .await(backend, spec.startupTimeout(), settings.pollInterval());
+        } catch (ReadinessProbe.Exited e) {
+            backend.stop(Duration.ZERO);
+            output.awaitEnd(LAST_OUTPUT);
+            throw StartFailures.exitedEarly(spec, backend.shortId(), e.exitCode(), launched, log);
+        } catch (ReadinessProbe.TimedOut e) {
+            backend.stop(Duration.ZERO);
+            output.awaitEnd(LAST_OUTPUT);
+            throw StartFailures.timedOut(spec, backend, e.lastSeen(), log);
+        } catch (RuntimeException | Error e) {
+            backend.stop(Duration.ZERO);
+            throw e;
+        }
+        LOG.log(Level.INFO, () -> String.format("backend '%s' ready at %s in %d ms (%s, container %s, log %s)",
+                spec.name(), backend.baseUrl(), Duration.ofNanos(System.nanoTime() - launched).toMillis(),
+                spec.describe(), backend.shortId(), log.path()));
+        return backend;
+    }
+
+    private GenericContainer<?> configure(BackendSpec spec, String image, ContainerOutput output) {
+        GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
+                .withEnv(spec.env())
+                .withLabel(OWNER_LABEL, owner(spec.name()))
+                .withLogConsumer(output)
+                .waitingFor(StartWithoutWaiting.NO_WAIT)
+                .withStartupCheckStrategy(StartWithoutWaiting.NO_CHECK)
+                .withStartupAttempts(1);
+        // A port binding rather than an exposed port: Testcontainers then does not wait for the
+        // mapping to show, which a container that exits at once never does.
+        container.setPortBindings(List.of((spec.picksPort() ? "" : spec.port() + ":") + spec.containerPort()));
+        if (!spec.args().isEmpty()) {
+            container.withCommand(spec.args().toArray(String[]::new));
+        }
+        return container;
+    }
+
+    /** The value of {@link #OWNER_LABEL} for what this JVM creates. */
+    static String owner(String what) {
+        return ProcessHandle.current().pid() + ":" + what;
+    }
+
+    private static String shortId(String id) {
+        return id == null ? "?" : id.substring(0, Math.min(12, id.length()));
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // nothing to add to the failure being reported
+        }
+    }
+}

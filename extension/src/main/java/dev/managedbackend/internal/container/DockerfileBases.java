@@ -1,0 +1,82 @@
+package dev.managedbackend.internal.container;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The images a Dockerfile builds on (its {@code FROM} lines), with build arguments and the
+ * defaults of global {@code ARG}s filled in, and without {@code scratch} and earlier stages.
+ * Read so that a base image that is missing and cannot be pulled fails the start at once, before
+ * Testcontainers' own pre-pull retries it for minutes.
+ */
+final class DockerfileBases {
+
+    private static final Pattern ARG = Pattern.compile("(?i)^\\s*ARG\\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\\S*))?\\s*$");
+    private static final Pattern FROM = Pattern.compile(
+            "(?i)^\\s*FROM\\s+(?:--\\S+\\s+)*(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+
+    private DockerfileBases() {
+    }
+
+    /** Each base image, as written in the {@code FROM} line and as resolved. */
+    record Base(String written, String image) {
+    }
+
+    static Set<Base> of(Path dockerfile, Map<String, String> buildArgs) {
+        Map<String, String> globals = new HashMap<>();
+        Set<String> stages = new HashSet<>();
+        Set<Base> bases = new LinkedHashSet<>();
+        boolean seenFrom = false;
+        for (String line : lines(dockerfile)) {
+            Matcher arg = ARG.matcher(line);
+            if (!seenFrom && arg.matches()) {
+                globals.put(arg.group(1), arg.group(2) == null ? "" : arg.group(2));
+                continue;
+            }
+            Matcher from = FROM.matcher(line);
+            if (!from.matches()) {
+                continue;
+            }
+            seenFrom = true;
+            String image = substitute(from.group(1), buildArgs, globals);
+            if (!image.contains("$") && !image.equalsIgnoreCase("scratch")
+                    && !stages.contains(image.toLowerCase(Locale.ROOT))) {
+                bases.add(new Base(from.group(1), image));
+            }
+            if (from.group(2) != null) {
+                stages.add(from.group(2).toLowerCase(Locale.ROOT));
+            }
+        }
+        return bases;
+    }
+
+    private static String substitute(String text, Map<String, String> buildArgs, Map<String, String> globals) {
+        Matcher variable = VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (variable.find()) {
+            String name = variable.group(1) != null ? variable.group(1) : variable.group(2);
+            String value = buildArgs.containsKey(name) ? buildArgs.get(name) : globals.get(name);
+            variable.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : variable.group()));
+        }
+        return variable.appendTail(out).toString();
+    }
+
+    private static java.util.List<String> lines(Path dockerfile) {
+        try {
+            return Files.readAllLines(dockerfile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + dockerfile, e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.managedbackend.internal.container;
+
+import java.time.Duration;
+
+import dev.managedbackend.BackendStartException;
+import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.LogFile;
+
+/**
+ * The messages of a container start that failed: what happened, what to check, and the tail of
+ * the container's output. By the time one is made, the container has been removed.
+ */
+final class StartFailures {
+
+    private StartFailures() {
+    }
+
+    /** Docker refused to create or start the container (bad command, port taken, ...). */
+    static BackendStartException notStarted(BackendSpec spec, RuntimeException e, LogFile log) {
+        return new BackendStartException(describe(spec) + ": Docker could not start the container: "
+                + DockerReason.of(e) + ". " + commandAdvice(spec)
+                + (spec.picksPort() ? "" : " Check also that host port " + spec.port() + " is free (port).")
+                + System.lineSeparator() + log.tailForMessage(), e);
+    }
+
+    /** The container ran but had no host port for {@code containerPort} (and did not exit). */
+    static BackendStartException noPortMapped(BackendSpec spec, LogFile log) {
+        return new BackendStartException(describe(spec) + ": Docker mapped no host port for containerPort "
+                + spec.containerPort() + ". " + commandAdvice(spec) + System.lineSeparator() + log.tailForMessage());
+    }
+
+    static BackendStartException exitedEarly(BackendSpec spec, String containerId, int exitCode, long launched,
+            LogFile log) {
+        long millis = Duration.ofNanos(System.nanoTime() - launched).toMillis();
+        return new BackendStartException(describe(spec) + " (container " + containerId + ") exited with code "
+                + exitCode + " before it was ready, " + millis + " ms after it started. The container was "
+                + "removed; its output is in the log below. " + commandAdvice(spec)
+                + System.lineSeparator() + log.tailForMessage());
+    }
+
+    static BackendStartException timedOut(BackendSpec spec, ContainerBackend backend, String lastSeen, LogFile log) {
+        return new BackendStartException(describe(spec) + " (container " + backend.shortId() + ", "
+                + backend.baseUrl() + ") was not ready within " + spec.startupTimeout().toSeconds() + " s: "
+                + lastSeen + ". The container was stopped and removed. Check that "
+                + (spec.healthPath().isEmpty() ? "" : "GET " + spec.healthPath() + " answers 2xx once the app is up "
+                        + "(healthPath), and that ")
+                + "the app listens on containerPort " + spec.containerPort() + " on all interfaces (0.0.0.0) "
+                + "inside the container, or raise startupTimeoutSeconds if it needs longer."
+                + System.lineSeparator() + log.tailForMessage());
+    }
+
+    private static String commandAdvice(BackendSpec spec) {
+        return "Check the image's command" + (spec.args().isEmpty() ? "" : " (args = " + spec.args() + ")")
+                + " and env.";
+    }
+
+    private static String describe(BackendSpec spec) {
+        return "backend '" + spec.name() + "' (" + spec.describe() + ")";
+    }
+}
