@@ -1,7 +1,10 @@
 package dev.managedbackend.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -38,20 +41,27 @@ public final class BackendStarter {
         if (specs.size() <= 1) {
             return specs.stream().map(spec -> start(spec, owner)).toList();
         }
-        List<CompletableFuture<RunningBackend>> starts = new ArrayList<>();
-        for (BackendSpec spec : specs) {
-            starts.add(CompletableFuture.supplyAsync(() -> start(spec, owner), STARTER_THREADS));
+        // Each start waits only for the backends its env refers to (EnvReferences), if any.
+        Map<String, CompletableFuture<RunningBackend>> starts = new LinkedHashMap<>();
+        for (BackendSpec spec : EnvReferences.ordered(specs, Object.class)) {
+            CompletableFuture<?>[] targets = EnvReferences.targets(spec).stream().map(starts::get)
+                    .toArray(CompletableFuture[]::new);
+            starts.put(spec.name(), CompletableFuture.allOf(targets).thenApplyAsync(ignored -> {
+                Map<String, RunningBackend> ready = new HashMap<>();
+                EnvReferences.targets(spec).forEach(name -> ready.put(name, starts.get(name).join()));
+                return start(EnvReferences.resolve(spec, ready), owner);
+            }, STARTER_THREADS));
         }
         List<RunningBackend> started = new ArrayList<>();
         Throwable failure = null;
-        for (CompletableFuture<RunningBackend> start : starts) {
+        for (BackendSpec spec : specs) {
             try {
-                started.add(start.join());
+                started.add(starts.get(spec.name()).join());
             } catch (CompletionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 if (failure == null) {
                     failure = cause;
-                } else {
+                } else if (failure != cause) { // a dependent fails with its target's failure
                     failure.addSuppressed(cause);
                 }
             }

@@ -54,6 +54,7 @@ public final class SpecReader {
             }
             specs.add(read(declaration, testClass));
         }
+        EnvReferences.ordered(specs, testClass); // fails on unknown targets and cycles
         return specs;
     }
 
