@@ -7,7 +7,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
-/** A backend that runs as a local process tree rooted at the process we launched. */
+import dev.managedbackend.internal.crash.CrashGuard;
+
+/**
+ * A backend that runs as a local process tree rooted at the process we launched (which, where
+ * setsid exists, also leads a process group of its own: {@code pgid > 0}).
+ */
 final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
 
     private final String name;
@@ -17,10 +22,13 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
     private final PortLease lease;
     private final LogFile log;
     private final Duration stopTimeout;
+    private final long pgid;
+    private final String tag;
+    private final CrashGuard.Registration crashGuard;
     private volatile boolean closed;
 
     ProcessBackend(String name, Process process, LaunchCommand command, int port, PortLease lease,
-            LogFile log, Duration stopTimeout) {
+            LogFile log, Duration stopTimeout, long pgid, String tag, CrashGuard.Registration crashGuard) {
         this.name = name;
         this.process = process;
         this.command = command;
@@ -28,6 +36,9 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
         this.lease = lease;
         this.log = log;
         this.stopTimeout = stopTimeout;
+        this.pgid = pgid;
+        this.tag = tag;
+        this.crashGuard = crashGuard;
     }
 
     @Override
@@ -107,9 +118,10 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
             return;
         }
         try {
-            ProcessTreeStopper.stop(process.toHandle(), grace);
+            ProcessTreeStopper.stop(process.toHandle(), pgid, tag, grace);
         } finally {
             closed = true;
+            crashGuard.close();
             lease.close();
             LiveBackends.remove(this);
         }

@@ -5,12 +5,16 @@ import java.lang.System.Logger.Level;
 import java.lang.ProcessBuilder.Redirect;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec.Mode;
+import dev.managedbackend.internal.crash.CrashGuard;
+import dev.managedbackend.internal.crash.ProcessGroups;
 
 /**
  * Starts a process-mode backend ({@code app} or {@code command}) and returns it once ready, or
@@ -20,7 +24,11 @@ import dev.managedbackend.internal.BackendSpec.Mode;
  */
 public final class ProcessLauncher {
 
-    /** Set in every backend's environment: lets a later sweep recognise our processes. */
+    /**
+     * Set in every backend's environment, and so inherited by every process it starts:
+     * {@code <jvm pid>:<jvm start>:<backend name>} (see {@link CrashGuard#tag(String)}). Lets the
+     * watchdog and the ledger sweep recognise our processes, and nothing else.
+     */
     public static final String OWNER_VARIABLE = "MANAGED_BACKEND_OWNER";
 
     private static final System.Logger LOG = System.getLogger("dev.managedbackend");
@@ -41,6 +49,7 @@ public final class ProcessLauncher {
 
     /** Starts the backend; {@code owner} (the test class) names its log file. */
     public RunningBackend start(BackendSpec spec, String owner) {
+        CrashGuard.get(settings); // the first start in this JVM sweeps what killed JVMs left
         PythonInterpreter python = spec.mode() == Mode.APP
                 ? PythonInterpreter.resolve(spec, System.getenv()) : null;
         String bindHost = LaunchCommand.of(spec, python, settings.host(), 0).bindHost();
@@ -125,11 +134,19 @@ public final class ProcessLauncher {
         env.put("PORT", Integer.toString(lease.port()));
         env.put("PYTHONUNBUFFERED", "1"); // so the app's own prints reach the log as they happen
         env.putAll(spec.env());
-        env.put(OWNER_VARIABLE, ProcessHandle.current().pid() + ":" + spec.name());
+        String tag = CrashGuard.tag(spec.name());
+        env.put(OWNER_VARIABLE, tag);
+        // in a process group of its own where possible, so that its whole tree can be found later
+        Optional<List<String>> grouped = ProcessGroups.inOwnGroup(command.argv(), spec.dir(), env);
+        grouped.ifPresent(builder::command);
         log.note("starting " + String.join(" ", command.argv()) + "  (in " + spec.dir() + ")");
         try {
-            ProcessBackend backend = new ProcessBackend(spec.name(), builder.start(), command,
-                    lease.port(), lease, log, settings.stopTimeout());
+            Process process = builder.start();
+            CrashGuard.Registration guard = CrashGuard.get(settings).watchProcess(spec.name(), process.toHandle(),
+                    tag, grouped.isPresent(), command.argv());
+            ProcessBackend backend = new ProcessBackend(spec.name(), process, command,
+                    lease.port(), lease, log, settings.stopTimeout(), grouped.isPresent() ? process.pid() : 0,
+                    tag, guard);
             LiveBackends.add(backend);
             return backend;
         } catch (IOException e) {

@@ -1,0 +1,133 @@
+package dev.managedbackend.internal.crash;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The folder {@code <stateDir>/ledger}: one small file per running backend of any test JVM of
+ * this user, written when it starts and removed when it stops. What a crashed JVM left there is
+ * what the next JVM's {@link LedgerSweep} cleans up. Owner-only (folder 700, files 600), inside
+ * the state folder that is owner-only too, so no other user can read or plant entries.
+ */
+final class Ledger {
+
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /** A half-written entry (its writer died between write and rename) is dropped after this. */
+    private static final Duration STALE_PARTIAL = Duration.ofMinutes(10);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final Path dir;
+
+    private Ledger(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The ledger inside {@code stateDir}, created owner-only if needed. */
+    static Ledger open(Path stateDir) throws IOException {
+        Path dir = stateDir.resolve("ledger");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(stateDir);
+            if (POSIX) {
+                Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(dir);
+            }
+        }
+        return new Ledger(dir);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** This JVM's entries are named {@code <prefix><n>.entry}. */
+    static String ownPrefix() {
+        return LedgerEntry.ownerPrefix(ProcessIdentity.boot(), ProcessIdentity.selfPid(), ProcessIdentity.selfStart());
+    }
+
+    /**
+     * Writes an entry of this JVM; it appears whole or not at all. Plain {@code java.io}: its
+     * classes are loaded in every JVM already, where the NIO equivalent costs milliseconds of
+     * class loading on the first backend start.
+     */
+    Path write(LedgerEntry entry) throws IOException {
+        String name = ownPrefix() + SEQUENCE.incrementAndGet() + LedgerEntry.SUFFIX;
+        File partial = new File(dir.toFile(), name + ".partial");
+        try (FileOutputStream out = new FileOutputStream(partial)) {
+            out.write(entry.format().getBytes(StandardCharsets.UTF_8));
+        }
+        if (POSIX) { // rw------- (the folder is owner-only anyway)
+            partial.setReadable(false, false);
+            partial.setWritable(false, false);
+            partial.setReadable(true, true);
+            partial.setWritable(true, true);
+        }
+        File file = new File(dir.toFile(), name);
+        if (!partial.renameTo(file)) {
+            partial.delete();
+            throw new IOException("could not rename " + partial + " to " + file);
+        }
+        return file.toPath();
+    }
+
+    /** Removes an entry; one that cannot be removed is left to the next sweep, which sees its owner's fate. */
+    static void remove(Path entry) {
+        entry.toFile().delete();
+    }
+
+    /**
+     * The entries whose owner is dead, grouped by owner. Reads only file names and, per owner,
+     * its {@code /proc/<pid>/stat}: no entry of a live owner is opened, no process table scanned.
+     */
+    Map<LedgerEntry.Owner, List<Path>> deadOwners() throws IOException {
+        Map<LedgerEntry.Owner, List<Path>> dead = new HashMap<>();
+        Map<LedgerEntry.Owner, Boolean> alive = new HashMap<>();
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            throw new IOException("cannot list " + dir);
+        }
+        for (String name : names) {
+            Path file = dir.resolve(name);
+            Optional<LedgerEntry.Owner> owner = LedgerEntry.ownerOf(file);
+            if (owner.isEmpty()) {
+                dropIfStalePartial(file);
+                continue;
+            }
+            if (!alive.computeIfAbsent(owner.get(), LedgerEntry.Owner::isAlive)) {
+                dead.computeIfAbsent(owner.get(), o -> new ArrayList<>()).add(file);
+            }
+        }
+        return dead;
+    }
+
+    private static void dropIfStalePartial(Path file) {
+        if (!file.getFileName().toString().endsWith(".partial")) {
+            return;
+        }
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            if (modified.toInstant().isBefore(Instant.now().minus(STALE_PARTIAL))) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.managedbackend.internal.crash;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Cleans up after test JVMs that died without stopping their backends and whose watchdog did
+ * not finish the job either (it was killed too, or the machine was too busy): the belt to the
+ * watchdog's braces. Runs once per JVM and state folder, when the first backend starts.
+ *
+ * <p>Only entries whose owner is dead are touched: a JVM that runs right now, in parallel, keeps
+ * everything. For each such entry it stops the processes that carry the entry's environment tag
+ * (and the recorded root process, if its start stamp still matches), and removes its container.
+ * A process whose pid was reused by an unrelated program carries no tag and has another start
+ * stamp, so it is never signalled. Each entry is locked while it is swept, so two JVMs starting
+ * at once do not both work on it; it is removed once nothing of it is left.
+ */
+public final class LedgerSweep {
+
+    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Duration TERM_GRACE = Duration.ofSeconds(1);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(2);
+
+    private LedgerSweep() {
+    }
+
+    /** What a sweep found and did, for logs and tests. */
+    public record Result(int entries, List<Long> stopped, List<String> containers, List<String> kept) {
+        public boolean isEmpty() {
+            return entries == 0;
+        }
+    }
+
+    /**
+     * Sweeps the dead owners' entries of {@code ledger}. Returns at once, without loading OSHI or
+     * scanning processes, when every entry belongs to a live JVM (the normal case).
+     */
+    static Result sweep(Ledger ledger) throws IOException {
+        Map<LedgerEntry.Owner, List<Path>> dead = ledger.deadOwners();
+        if (dead.isEmpty()) {
+            return new Result(0, List.of(), List.of(), List.of());
+        }
+        List<Claimed> claimed = new ArrayList<>();
+        try {
+            for (List<Path> files : dead.values()) {
+                for (Path file : files) {
+                    claim(file).ifPresent(claimed::add);
+                }
+            }
+            return sweep(claimed);
+        } finally {
+            claimed.forEach(Claimed::release);
+        }
+    }
+
+    private static Result sweep(List<Claimed> claimed) {
+        List<Long> stopped = new ArrayList<>();
+        List<String> removedContainers = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        List<Claimed> processes = claimed.stream().filter(c -> !c.entry.isContainer()).toList();
+        Set<String> survivingTags = processes.isEmpty() ? Set.of() : stopProcesses(processes, stopped);
+        Optional<ContainerRemover> remover = Optional.empty();
+        boolean looked = false;
+        for (Claimed c : claimed) {
+            boolean gone;
+            if (c.entry.isContainer()) {
+                if (!looked) {
+                    remover = ContainerRemover.find();
+                    looked = true;
+                }
+                gone = remover.isPresent() && remover.get().remove(c.entry.containerId(), c.entry.dockerHost());
+                if (gone) {
+                    removedContainers.add(c.entry.containerId());
+                }
+            } else {
+                gone = !survivingTags.contains(c.entry.tag());
+            }
+            if (gone) {
+                Ledger.remove(c.file);
+            } else {
+                kept.add(c.entry.describe() + (c.entry.isContainer() && remover.isEmpty()
+                        ? ": neither the docker CLI nor Testcontainers is available to remove it" : ": still running"));
+            }
+        }
+        Result result = new Result(claimed.size(), stopped, removedContainers, kept);
+        if (!claimed.isEmpty()) {
+            LOG.log(kept.isEmpty() ? Level.INFO : Level.WARNING, () -> String.format(
+                    "swept %d ledger entries of test JVMs that died without stopping their backends: "
+                            + "stopped processes %s, removed containers %s%s",
+                    result.entries(), stopped, removedContainers,
+                    kept.isEmpty() ? "" : "; could not remove " + kept));
+        }
+        return result;
+    }
+
+    /**
+     * SIGTERM, a second of grace, SIGKILL: to every process that carries one of the entries' tags
+     * (matched twice: in the scan, and again after its handle was taken) and to each recorded root
+     * process whose start stamp still matches. Returns the tags of which something survived.
+     */
+    private static Set<String> stopProcesses(List<Claimed> entries, List<Long> stopped) {
+        Map<String, LedgerEntry> byTag = new LinkedHashMap<>();
+        entries.forEach(c -> byTag.put(c.entry.tag(), c.entry));
+        ProcessTable table = OshiProcessTable.create();
+        Map<ProcessHandle, String> targets = new LinkedHashMap<>();
+        for (Map.Entry<Long, String> found : table.withTags(byTag.keySet()).entrySet()) {
+            long pid = found.getKey();
+            ProcessHandle.of(pid)
+                    .filter(handle -> table.tagOf(pid).filter(found.getValue()::equals).isPresent())
+                    .ifPresent(handle -> targets.put(handle, found.getValue()));
+        }
+        for (LedgerEntry entry : byTag.values()) {
+            if (entry.pid() > 0 && targets.keySet().stream().noneMatch(h -> h.pid() == entry.pid())) {
+                ProcessHandle.of(entry.pid())
+                        .filter(handle -> ProcessIdentity.isAlive(entry.pid(), entry.pidStart()))
+                        .ifPresent(handle -> targets.put(handle, entry.tag()));
+            }
+        }
+        if (targets.isEmpty()) {
+            return Set.of();
+        }
+        targets.keySet().forEach(ProcessHandle::destroy);
+        List<ProcessHandle> left = awaitGone(targets.keySet(), TERM_GRACE);
+        left.forEach(ProcessHandle::destroyForcibly);
+        left = awaitGone(left, KILL_WAIT);
+        targets.keySet().stream().map(ProcessHandle::pid).sorted().forEach(stopped::add);
+        Set<String> surviving = new HashSet<>();
+        left.forEach(handle -> surviving.add(targets.get(handle)));
+        return surviving;
+    }
+
+    /** Waits until all are gone (zombies count as gone); returns those still running. */
+    private static List<ProcessHandle> awaitGone(Iterable<ProcessHandle> handles, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ProcessHandle> alive = new ArrayList<>();
+            for (ProcessHandle handle : handles) {
+                if (ProcessIdentity.isRunning(handle)) {
+                    alive.add(handle);
+                }
+            }
+            if (alive.isEmpty() || System.nanoTime() > deadline) {
+                return alive;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return alive;
+            }
+        }
+    }
+
+    /** An entry this JVM holds the lock of while it sweeps it. */
+    private record Claimed(Path file, LedgerEntry entry, FileChannel channel, FileLock lock) {
+        void release() {
+            try {
+                channel.close(); // drops the lock
+            } catch (IOException ignored) {
+                // closing a file we only read
+            }
+        }
+    }
+
+    private static Optional<Claimed> claim(Path file) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null || !Files.exists(file)) {
+                channel.close();
+                return Optional.empty(); // another JVM sweeps it right now, or just did
+            }
+            ByteBuffer content = ByteBuffer.allocate((int) Math.min(channel.size(), 64 * 1024));
+            while (content.hasRemaining() && channel.read(content) > 0) {
+                // read it all
+            }
+            LedgerEntry entry = LedgerEntry.parse(new String(content.array(), 0, content.position(),
+                    StandardCharsets.UTF_8));
+            return Optional.of(new Claimed(file, entry, channel, lock));
+        } catch (NoSuchFileException | OverlappingFileLockException e) {
+            closeQuietly(channel);
+            return Optional.empty(); // swept by someone else meanwhile
+        } catch (IOException e) {
+            closeQuietly(channel);
+            LOG.log(Level.WARNING, "managed-backend: dropping the unreadable ledger entry " + file + " of a dead "
+                    + "test JVM: " + e.getMessage());
+            Ledger.remove(file);
+            return Optional.empty();
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing to add
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.managedbackend.internal.crash;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.managedbackend.internal.ProcessLauncher;
+import oshi.SystemInfo;
+import oshi.software.os.OSProcess;
+import oshi.software.os.OperatingSystem;
+
+/**
+ * {@link ProcessTable} through OSHI, which reads other processes' environments on Linux, macOS
+ * and the BSDs alike. The only class that names OSHI: it is loaded when {@link #create()} first
+ * runs, which only a sweep with something to sweep does, so a normal test run never loads a
+ * class of OSHI (or JNA).
+ */
+final class OshiProcessTable implements ProcessTable {
+
+    private final OperatingSystem os;
+
+    private OshiProcessTable(OperatingSystem os) {
+        this.os = os;
+    }
+
+    /** Typed as the interface, so that callers' bytecode never names this class's OSHI types. */
+    static ProcessTable create() {
+        return new OshiProcessTable(new SystemInfo().getOperatingSystem());
+    }
+
+    @Override
+    public Map<Long, String> withTags(Set<String> tags) {
+        Map<Long, String> found = new HashMap<>();
+        long self = ProcessHandle.current().pid();
+        for (OSProcess process : os.getProcesses()) {
+            if (process.getProcessID() == self || process.getState() == OSProcess.State.ZOMBIE) {
+                continue;
+            }
+            String tag = tagIn(process);
+            if (tag != null && tags.contains(tag)) {
+                found.put((long) process.getProcessID(), tag);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public Optional<String> tagOf(long pid) {
+        OSProcess process = os.getProcess((int) pid);
+        return process == null ? Optional.empty() : Optional.ofNullable(tagIn(process));
+    }
+
+    private static String tagIn(OSProcess process) {
+        try {
+            return process.getEnvironmentVariables().get(ProcessLauncher.OWNER_VARIABLE);
+        } catch (RuntimeException e) {
+            return null; // gone, or not ours to read
+        }
+    }
+}

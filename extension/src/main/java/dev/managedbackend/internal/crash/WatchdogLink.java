@@ -1,0 +1,96 @@
+package dev.managedbackend.internal.crash;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * This JVM's one {@link Watchdog} and what it has been told. Started with the first
+ * registration, on a thread of its own, so that no backend start waits for the spawn; what is
+ * registered meanwhile is sent once it runs. A watchdog that died (someone killed it) is
+ * replaced at the next command and told everything that still holds.
+ */
+final class WatchdogLink {
+
+    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+
+    private final String tagPrefix;
+    private final String entryPrefix;
+    /** Commands that still hold ({@code add}, {@code container}, {@code ledger}), in order. */
+    private final Set<String> registered = new LinkedHashSet<>();
+    private Path log;
+    private Watchdog watchdog;
+    private boolean starting;
+    private boolean failed;
+
+    WatchdogLink(String tagPrefix, String entryPrefix) {
+        this.tagPrefix = tagPrefix;
+        this.entryPrefix = entryPrefix;
+    }
+
+    /** Registers {@code command}; {@code log} is where the watchdog reports, if it has to start. */
+    synchronized void register(String command, Path log) {
+        if (this.log == null) {
+            this.log = log;
+        }
+        if (registered.add(command)) {
+            send(command);
+        }
+    }
+
+    /** Takes back {@code registeredCommand} by sending {@code forgetCommand}. */
+    synchronized void forget(String registeredCommand, String forgetCommand) {
+        if (registered.remove(registeredCommand)) {
+            send(forgetCommand);
+        }
+    }
+
+    /** The watchdog's pid; waits up to a second for one that is starting. */
+    synchronized OptionalLong pid() throws InterruptedException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (starting && System.nanoTime() < deadline) {
+            wait(10);
+        }
+        return watchdog == null ? OptionalLong.empty() : OptionalLong.of(watchdog.pid());
+    }
+
+    private void send(String command) {
+        if (watchdog != null && watchdog.send(command)) {
+            return;
+        }
+        if (watchdog != null) {
+            LOG.log(Level.WARNING, "managed-backend: the watchdog (pid " + watchdog.pid() + ") is gone; "
+                    + "starting a new one");
+            watchdog = null;
+        }
+        if (!starting && !failed) {
+            starting = true;
+            Thread starter = new Thread(this::start, "managed-backend watchdog start");
+            starter.setDaemon(true);
+            starter.start();
+        }
+        // else: the watchdog being started is told everything registered once it runs
+    }
+
+    private void start() {
+        Watchdog started = null;
+        try {
+            started = Watchdog.start(tagPrefix, entryPrefix, log);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "managed-backend: could not start the watchdog (/bin/sh): " + e
+                    + "; what a killed test JVM leaves is cleaned up by the next run's ledger sweep only");
+        }
+        synchronized (this) {
+            starting = false;
+            failed = started == null;
+            watchdog = started;
+            if (started != null) {
+                registered.forEach(started::send);
+            }
+            notifyAll();
+        }
+    }
+}

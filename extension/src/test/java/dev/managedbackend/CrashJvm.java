@@ -1,0 +1,231 @@
+package dev.managedbackend;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+import dev.managedbackend.internal.ProcessLauncher;
+import dev.managedbackend.internal.crash.CrashGuard;
+
+/**
+ * A child test JVM for crash tests: runs one fixture class through the JUnit launcher, the way a
+ * build's test JVM does, with its own state folder (so its ledger is the test's to look at) and
+ * log folder. A fixture calls {@link #ready(Backend)} once its backend is up; the parent reads
+ * that with {@link #awaitReady(Duration)} and then kills the JVM however the test wants.
+ */
+final class CrashJvm implements AutoCloseable {
+
+    private static final String READY_FILE = "crash.readyFile";
+
+    /** What a fixture reported once its backend was ready (a container: backendPid 0, port 0). */
+    record Ready(long jvmPid, long backendPid, int port, long watchdogPid, String containerId) {
+    }
+
+    private final Process process;
+    private final Path dir;
+
+    private CrashJvm(Process process, Path dir) {
+        this.process = process;
+        this.dir = dir;
+    }
+
+    /**
+     * Starts a JVM that runs {@code fixture}; its output, ready file and backend logs go to
+     * {@code dir}, its ledger to {@code stateDir}/ledger.
+     */
+    static CrashJvm start(Class<?> fixture, Path dir, Path stateDir, String... jvmArgs) {
+        List<String> command = new ArrayList<>();
+        if (sigintIgnored()) {
+            // a shell without job control starts background jobs with SIGINT ignored, and the JVM
+            // keeps it that way; the SIGINT test needs the default disposition back
+            command.addAll(List.of("env", "--default-signal=INT"));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        command.addAll(List.of(jvmArgs));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                "-D" + READY_FILE + "=" + dir.resolve("ready.properties"),
+                "-D" + ManagedBackend.STATE_DIR_PROPERTY_NAME + "=" + stateDir,
+                "-D" + ManagedBackend.LOG_DIR_PROPERTY_NAME + "=" + dir.resolve("logs"),
+                Main.class.getName(), fixture.getName()));
+        try {
+            Files.createDirectories(dir);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("jvm.log").toFile()).start();
+            return new CrashJvm(process, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Process process() {
+        return process;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the fixture's backend to be ready; fails with the JVM's output if it is not. */
+    Ready awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Path file = dir.resolve("ready.properties");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(file)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the child JVM did not report a ready backend within " + timeout
+                        + " (alive: " + process.isAlive() + "); its output:\n" + output());
+            }
+            Thread.sleep(10);
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            p.load(in);
+        }
+        return new Ready(Long.parseLong(p.getProperty("jvm")), Long.parseLong(p.getProperty("pid", "0")),
+                Integer.parseInt(p.getProperty("port", "0")), Long.parseLong(p.getProperty("watchdog", "-1")),
+                p.getProperty("container", ""));
+    }
+
+    /** Sends {@code signal} (e.g. {@code INT}) to the JVM. */
+    void signal(String signal) throws IOException, InterruptedException {
+        // the shell's built-in kill: there on every machine that has /bin/sh
+        Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " " + process.pid()).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -s " + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    /** Waits for the JVM to end and returns its exit code. */
+    int awaitExit(Duration timeout) throws IOException, InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the child JVM did not end within " + timeout + "; its output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    String output() throws IOException {
+        Path log = dir.resolve("jvm.log");
+        String text = Files.exists(log) ? Files.readString(log) : "(no output)";
+        Path watchdog = dir.resolve("logs").resolve("watchdog-" + process.pid() + ".log");
+        return text + (Files.exists(watchdog) ? "\nwatchdog log:\n" + Files.readString(watchdog) : "");
+    }
+
+    /** The watchdog's log, empty if it never had to act. */
+    String watchdogLog() {
+        Path watchdog = dir.resolve("logs").resolve("watchdog-" + process.pid() + ".log");
+        try {
+            return Files.exists(watchdog) ? Files.readString(watchdog) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills the JVM if it still runs, and whatever its backends left, so a failed test leaves nothing. */
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        killTagged(ProcessLauncher.OWNER_VARIABLE + "=" + process.pid() + ":");
+    }
+
+    /** SIGKILL to every process of ours whose environment has an entry starting with {@code prefix}. */
+    static void killTagged(String prefix) {
+        for (long pid : tagged(prefix)) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Live processes whose environment has an entry that starts with {@code prefix}. */
+    static List<Long> tagged(String prefix) {
+        List<Long> found = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                try {
+                    String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
+                    if (environ.startsWith(prefix) || environ.contains("\0" + prefix)) {
+                        found.add(Long.parseLong(proc.getFileName().toString()));
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // exited, or not ours to read
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** {@code pid} and its descendants right now. */
+    static List<Long> tree(long pid) {
+        List<Long> tree = new ArrayList<>(List.of(pid));
+        try (Stream<ProcessHandle> descendants = ProcessHandle.of(pid).map(ProcessHandle::descendants)
+                .orElseGet(Stream::empty)) {
+            descendants.map(ProcessHandle::pid).forEach(tree::add);
+        }
+        return tree;
+    }
+
+    private static boolean sigintIgnored() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseLong(line.substring(7).trim(), 16) & 0x2) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: assume the default
+        }
+        return false;
+    }
+
+    /** In a fixture: reports the ready backend to the parent (written whole or not at all). */
+    static void ready(Backend backend) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("pid", Long.toString(backend.pid().getAsLong()));
+        p.setProperty("port", Integer.toString(backend.port()));
+        report(p);
+    }
+
+    /** In a fixture: reports a container the fixture registered with the crash guard. */
+    static void readyContainer(String containerId) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("container", containerId);
+        report(p);
+    }
+
+    private static void report(Properties p) throws IOException {
+        Path file = Path.of(System.getProperty(READY_FILE));
+        p.setProperty("jvm", Long.toString(ProcessHandle.current().pid()));
+        p.setProperty("watchdog", Long.toString(CrashGuard.watchdogPid().orElse(-1)));
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try (Writer out = Files.newBufferedWriter(partial)) {
+            p.store(out, null);
+        }
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The child JVM: runs the fixture class named by {@code args[0]}, then exits. */
+    static final class Main {
+        public static void main(String[] args) throws ClassNotFoundException {
+            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selectClass(Class.forName(args[0]))).build());
+            System.exit(0);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.managedbackend.internal.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/** A ledger entry reads back exactly as written, whatever a backend's name or command holds. */
+class LedgerEntryTests {
+
+    @Test
+    void roundTripsAnyText() throws Exception {
+        LedgerEntry entry = new LedgerEntry("0a1b2c3d", 4242, 987654321L, " users = \"api\"\t\\ üñï\ncode:#!",
+                "4242:987654321: users", 77, 123, 77, "python -m uvicorn app:app --port 1 --host 127.0.0.1",
+                "", "unix:///run/user/1000/docker.sock");
+
+        assertThat(LedgerEntry.parse(entry.format())).isEqualTo(entry);
+    }
+
+    @Test
+    void theOwnerIsReadFromTheFileNameAlone() {
+        assertThat(LedgerEntry.ownerOf(Path.of("/x/0a1b2c3d-4242-987654321-7.entry")))
+                .contains(new LedgerEntry.Owner("0a1b2c3d", 4242, 987654321L));
+        assertThat(LedgerEntry.ownerOf(Path.of("/x/0a1b2c3d-4242-987654321-7.entry.partial"))).isEmpty();
+        assertThat(LedgerEntry.ownerOf(Path.of("/x/notes.txt"))).isEmpty();
+    }
+}
