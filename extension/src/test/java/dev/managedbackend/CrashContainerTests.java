@@ -19,30 +19,88 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.managedbackend.CrashTeardownTests.QuickCases;
 import dev.managedbackend.internal.Config;
+import dev.managedbackend.internal.PortAllocator;
 import dev.managedbackend.internal.Settings;
 import dev.managedbackend.internal.crash.CrashGuard;
 
 /**
- * Containers registered with the crash guard (as container mode does with each container it
- * starts) are removed when the test JVM is SIGKILLed: by the watchdog within seconds, or by the
- * next JVM's ledger sweep when the watchdog was killed too. Needs a Docker engine and the
- * offline base image that {@code scripts/docker-base.sh} builds; skipped without them.
+ * Containers registered with the crash guard are removed when the test JVM is SIGKILLed: by
+ * the watchdog within seconds, or by the next JVM's ledger sweep when the watchdog was killed
+ * too. Both for a container-mode backend ({@code image}) and for a container registered through
+ * the API directly. Needs a Docker engine and the images {@code scripts/docker-base.sh} and
+ * {@code scripts/build-sample-image.sh} make (and, on a machine like CI's, the Testcontainers
+ * variables that {@code .ci/run} exports); skipped without the images.
  */
-@EnabledIf("dockerWithImage")
+@EnabledIf("dockerWithImages")
 class CrashContainerTests {
 
     private static final String IMAGE = "managed-backend/python-fastapi:bookworm";
+    private static final String SAMPLE_IMAGE = "sample-fastapi:dev";
     private static final Duration CONTAINER_BOUND = Duration.ofSeconds(5);
     private static final Duration READY = Duration.ofSeconds(60);
 
     @TempDir
     Path temp;
 
-    static boolean dockerWithImage() {
+    static boolean dockerWithImages() {
         try {
-            return docker("image", "inspect", "--format", "{{.Id}}", IMAGE).isPresent();
+            return docker("image", "inspect", "--format", "{{.Id}}", IMAGE).isPresent()
+                    && docker("image", "inspect", "--format", "{{.Id}}", SAMPLE_IMAGE).isPresent();
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    @Test
+    void sigkillOfTheTestJvmRemovesItsContainerModeBackend() throws Exception {
+        Path state = temp.resolve("state");
+        try (CrashJvm jvm = CrashJvm.start(ContainerModeCases.class, temp.resolve("jvm"), state)) {
+            CrashJvm.Ready ready = jvm.awaitReady(READY);
+            String id = ready.containerId();
+            try {
+                assertThat(exists(id)).isTrue();
+                assertThat(ledger(state)).describedAs("the container's ledger entry").hasSize(1);
+
+                long killed = System.nanoTime();
+                jvm.process().destroyForcibly();
+                awaitTrue(() -> !exists(id) && PortAllocator.canBind("127.0.0.1", ready.port()), Duration.ofSeconds(15),
+                        () -> "container " + id + " removed, port " + ready.port() + " free; " + jvm.watchdogLog());
+                Duration gone = Duration.ofNanos(System.nanoTime() - killed);
+                System.out.printf("[crash] SIGKILL, container mode: container removed and port %d free %d ms after "
+                        + "the JVM was killed%n", ready.port(), gone.toMillis());
+                assertThat(gone).describedAs("time from SIGKILL until the container was removed")
+                        .isLessThan(CONTAINER_BOUND);
+                awaitTrue(() -> ledger(state).isEmpty(), Duration.ofSeconds(5), () -> "ledger empty");
+            } finally {
+                docker("rm", "-f", id);
+            }
+        }
+    }
+
+    @Test
+    void whenTheWatchdogIsKilledTooTheNextJvmsSweepRemovesTheContainerModeBackend() throws Exception {
+        Path state = temp.resolve("state");
+        String id = null;
+        try (CrashJvm first = CrashJvm.start(ContainerModeCases.class, temp.resolve("first"), state)) {
+            CrashJvm.Ready ready = first.awaitReady(READY);
+            id = ready.containerId();
+            ProcessHandle.of(ready.watchdogPid()).orElseThrow().destroyForcibly();
+            awaitTrue(() -> !OwnProcesses.isAlive(ready.watchdogPid()), Duration.ofSeconds(5), () -> "watchdog killed");
+            first.process().destroyForcibly();
+            first.process().waitFor();
+            Thread.sleep(500);
+            assertThat(exists(id)).describedAs("left by a JVM killed together with its watchdog").isTrue();
+
+            try (CrashJvm next = CrashJvm.start(QuickCases.class, temp.resolve("next"), state)) {
+                assertThat(next.awaitExit(READY)).describedAs(next.output()).isZero();
+                assertThat(next.output()).contains("swept 1 ledger entries", "removed containers [" + id + "]");
+            }
+            assertThat(exists(id)).describedAs("removed by the next JVM's sweep").isFalse();
+            assertThat(ledger(state)).isEmpty();
+        } finally {
+            if (id != null) {
+                docker("rm", "-f", id);
+            }
         }
     }
 
@@ -121,7 +179,16 @@ class CrashContainerTests {
         }
     }
 
-    /** Starts a container and registers it with the crash guard, as container mode does; then waits. */
+    @ManagedBackend(image = SAMPLE_IMAGE)
+    static class ContainerModeCases {
+        @Test
+        void serve(Backend backend) throws Exception {
+            CrashJvm.readyContainer(backend.containerId().orElseThrow(), backend.port());
+            Thread.sleep(120_000);
+        }
+    }
+
+    /** Starts a container with the docker CLI and registers it with the crash guard directly; then waits. */
     static class ContainerCases {
         @Test
         void serve() throws Exception {
@@ -129,7 +196,7 @@ class CrashContainerTests {
                     + ":crash-test", IMAGE, "sleep", "300").orElseThrow();
             Settings settings = Settings.from(new Config(key -> Optional.ofNullable(System.getProperty(key))));
             CrashGuard.get(settings).watchContainer(id);
-            CrashJvm.readyContainer(id);
+            CrashJvm.readyContainer(id, 0);
             Thread.sleep(120_000);
         }
     }

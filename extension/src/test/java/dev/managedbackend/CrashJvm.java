@@ -202,10 +202,11 @@ final class CrashJvm implements AutoCloseable {
         report(p);
     }
 
-    /** In a fixture: reports a container the fixture registered with the crash guard. */
-    static void readyContainer(String containerId) throws IOException {
+    /** In a fixture: reports a container (registered with the crash guard) and its host port, if any. */
+    static void readyContainer(String containerId, int port) throws IOException {
         Properties p = new Properties();
         p.setProperty("container", containerId);
+        p.setProperty("port", Integer.toString(port));
         report(p);
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -17,6 +18,7 @@ import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.ReadinessProbe;
 import dev.managedbackend.internal.RunningBackend;
 import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.crash.CrashGuard;
 
 /**
  * Starts a container-mode backend ({@code image} or {@code dockerfile}) through Testcontainers
@@ -44,6 +46,7 @@ public final class ContainerLauncher implements BackendLauncher {
 
     @Override
     public RunningBackend start(BackendSpec spec, String owner) {
+        CrashGuard crashGuard = CrashGuard.get(settings); // the first start in a JVM sweeps what killed JVMs left
         DockerClient docker = DockerEngine.require(spec, settings.skipWithoutDocker());
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
         ImageSource.Resolved image = ImageSource.resolve(spec, settings.containerBuildArgs(), docker, log);
@@ -74,8 +77,15 @@ public final class ContainerLauncher implements BackendLauncher {
             throw exit.isPresent() ? StartFailures.exitedEarly(spec, id, exit.getAsInt(), launched, log)
                     : StartFailures.noPortMapped(spec, log);
         }
+        // removed by the watchdog, or the next run's ledger sweep, should this JVM be killed
+        String containerId = container.getContainerId();
+        crashGuard.watchContainer(containerId, dockerHost());
+        AutoCloseable afterRemoval = () -> {
+            crashGuard.forgetContainer(containerId);
+            release.close();
+        };
         ContainerBackend backend = new ContainerBackend(spec.name(), container, port.getAsInt(),
-                spec.containerPort(), log, output, settings.stopTimeout(), release);
+                spec.containerPort(), log, output, settings.stopTimeout(), afterRemoval);
         LiveBackends.add(backend);
         log.note("container " + backend.shortId() + " runs; containerPort " + spec.containerPort() + " is "
                 + backend.baseUrl());
@@ -124,6 +134,15 @@ public final class ContainerLauncher implements BackendLauncher {
 
     private static String shortId(String id) {
         return id == null ? "?" : id.substring(0, Math.min(12, id.length()));
+    }
+
+    /** The engine Testcontainers talks to, for the crash guard's {@code docker rm -f}; empty if unknown. */
+    private static String dockerHost() {
+        try {
+            return DockerClientFactory.instance().getTransportConfig().getDockerHost().toString();
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -85,7 +85,7 @@ public final class LedgerSweep {
                     remover = ContainerRemover.find();
                     looked = true;
                 }
-                gone = remover.isPresent() && remover.get().remove(c.entry.containerId(), c.entry.dockerHost());
+                gone = remover.isPresent() && remove(remover.get(), c.entry);
                 if (gone) {
                     removedContainers.add(c.entry.containerId());
                 }
@@ -144,6 +144,16 @@ public final class LedgerSweep {
         Set<String> surviving = new HashSet<>();
         left.forEach(handle -> surviving.add(targets.get(handle)));
         return surviving;
+    }
+
+    private static boolean remove(ContainerRemover remover, LedgerEntry entry) {
+        try {
+            return remover.remove(entry.containerId(), entry.dockerHost());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "managed-backend: could not remove the container of " + entry.describe()
+                    + " through " + remover + ": " + e);
+            return false;
+        }
     }
 
     /** Waits until all are gone (zombies count as gone); returns those still running. */
