@@ -72,7 +72,9 @@ class PortConflictTests {
 
         assertThat(failure).isExactlyInstanceOf(BackendStartException.class);
         Messages.assertMatches(failure.getMessage(), "backend 'default' (sh -c " + IN_USE + ", pid {pid}) could "
-                + "not bind port 19878 on 127.0.0.1: address already in use. A fixed port is used as given, never "
+                + "not bind port 19878 on 127.0.0.1: address already in use, held by no process that this user can "
+                + "see listens on it (another user's process, or a socket bound but not listening). A fixed port is "
+                + "used as given, never "
                 + "replaced: stop what holds port 19878, choose another port, or leave port out (0) to let the "
                 + "extension pick a free one." + NL
                 + "Log {log}, last lines:" + NL

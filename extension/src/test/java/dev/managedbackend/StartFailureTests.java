@@ -165,9 +165,12 @@ class StartFailureTests {
             failure = Failure.of(FixedPortCases.class);
         }
 
-        assertThat(failure.message).isEqualTo("backend 'default': port = 19876 on 127.0.0.1 is already in use by "
-                + "another process. A fixed port is used as given, never replaced: stop what holds port 19876, "
-                + "choose another port, or leave port out (0) to let the extension pick a free one.");
+        // the holder is this test JVM: named with its pid, and never touched
+        Messages.assertMatches(failure.message, "backend 'default': port = 19876 on 127.0.0.1 is already in use by "
+                + "pid " + ProcessHandle.current().pid() + " ({...}java{...}), user {...}, running for {...}: a foreign "
+                + "process, which managed-backend never touches. A fixed port is used as given, never replaced: stop "
+                + "what holds port 19876, choose another port, or leave port out (0) to let the extension pick a "
+                + "free one.");
         assertThat(failure.took).isLessThan(Duration.ofSeconds(2)); // the timeout is 30 s
     }
 

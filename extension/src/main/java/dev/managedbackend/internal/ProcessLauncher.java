@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec.Mode;
+import dev.managedbackend.internal.diagnostics.PortHolder;
 import dev.managedbackend.internal.crash.CrashGuard;
 import dev.managedbackend.internal.crash.ProcessGroups;
 
@@ -84,9 +85,10 @@ public final class ProcessLauncher {
                     throw new BackendStartException(describe(spec, backend) + " could not bind port "
                             + lease.port() + " on " + bindHost + ": address already in use"
                             + (spec.picksPort() ? " (ports tried: " + tried + ")" : "")
-                            + ". " + (spec.picksPort() ? "Widen managedbackend.portRange or stop "
-                                    + "what holds these ports." : fixedPortAdvice(spec))
-                            + System.lineSeparator() + log.tailForMessage());
+                            + (spec.picksPort() ? ". Widen managedbackend.portRange or stop what holds "
+                                    + "these ports." : ", held by " + PortHolder.describe(lease.port()) + ". "
+                                    + fixedPortAdvice(spec))
+                            + System.lineSeparator() + log.tailForMessage(), log.path());
                 }
                 throw exitedEarly(spec, python, backend, e.exitCode(), launched);
             } catch (ReadinessProbe.TimedOut e) {
@@ -97,7 +99,7 @@ public final class ProcessLauncher {
                                 : "GET " + spec.healthPath() + " answers 2xx once the app is up (healthPath)")
                         + ", or raise startupTimeoutSeconds if it needs longer."
                         + System.lineSeparator() + "Command: " + String.join(" ", command.argv())
-                        + System.lineSeparator() + log.tailForMessage());
+                        + System.lineSeparator() + log.tailForMessage(), log.path());
             } catch (RuntimeException | Error e) {
                 backend.stop(FAILED_START_GRACE);
                 throw e;
@@ -115,7 +117,8 @@ public final class ProcessLauncher {
         if (!PortAllocator.canBind(host, spec.port())) {
             lease.close();
             throw new BackendStartException("backend '" + spec.name() + "': port = " + spec.port()
-                    + " on " + host + " is already in use by another process. " + fixedPortAdvice(spec));
+                    + " on " + host + " is already in use by " + PortHolder.describe(spec.port()) + ". "
+                    + fixedPortAdvice(spec));
         }
         return lease;
     }
@@ -167,13 +170,13 @@ public final class ProcessLauncher {
                     + "for the interpreter " + python.path() + " (from " + python.origin() + "). "
                     + "Install it there (" + python.path() + " -m pip install uvicorn), or point python "
                     + "(or a .venv in dir, or $VIRTUAL_ENV) at an environment that has it."
-                    + System.lineSeparator() + backend.log().tailForMessage());
+                    + System.lineSeparator() + backend.log().tailForMessage(), backend.logFile());
         }
         return new BackendStartException(describe(spec, backend) + " exited with code " + exitCode
                 + " before it was ready, " + millis + " ms after launch."
                 + (spec.mode() == Mode.APP ? " If the traceback below shows an import error, check app = \""
                         + spec.app() + "\" and dir = \"" + spec.dir() + "\"." : "")
-                + System.lineSeparator() + backend.log().tailForMessage());
+                + System.lineSeparator() + backend.log().tailForMessage(), backend.logFile());
     }
 
     private static String describe(BackendSpec spec, ProcessBackend backend) {
