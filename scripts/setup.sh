@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Everything the tests need that Maven cannot fetch, on a fresh Debian 12 machine (root):
+#   - sample-fastapi/.venv with fastapi and uvicorn (scripts/setup-python.sh)
+#   - a Docker engine, and the images the container-mode tests use (setup-docker.sh,
+#     docker-base.sh, build-sample-image.sh); skipped with --no-docker
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+docker=true
+[ "${1:-}" = "--no-docker" ] && docker=false
+
+scripts/setup-python.sh
+if $docker; then
+    scripts/setup-docker.sh
+    scripts/docker-base.sh
+    scripts/build-sample-image.sh
+fi
