@@ -42,24 +42,29 @@ public final class StartupBenchmark {
         Stats extStop = new Stats();
         long cpuBefore = threadCpu();
         long extCpu = 0;
+        long extAllocated = 0;
         for (int i = 0; i < rounds; i++) {
             // alternate which goes first, so neither always runs on the cooler machine
             if (i % 2 == 0) {
                 record(floor.run(), floorReady, floorStop);
                 long c = threadCpu();
+                long a = threadAllocated();
                 record(extension.run(), extReady, extStop);
                 extCpu += threadCpu() - c;
+                extAllocated += threadAllocated() - a;
             } else {
                 long c = threadCpu();
+                long a = threadAllocated();
                 record(extension.run(), extReady, extStop);
                 extCpu += threadCpu() - c;
+                extAllocated += threadAllocated() - a;
                 record(floor.run(), floorReady, floorStop);
             }
         }
         long totalCpu = threadCpu() - cpuBefore;
 
         System.out.printf(Locale.ROOT, "%nprocess mode, %d rounds after %d warm-up rounds (ms)%n", rounds, warmup);
-        System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s%n", "", "median", "min", "max");
+        System.out.printf(Locale.ROOT, "%-44s %9s %9s %9s%n", "", "median", "min", "max");
         row("floor: time to ready", floorReady);
         row("@ManagedBackend: time to ready", extReady);
         row("floor: time to stop", floorStop);
@@ -70,9 +75,47 @@ public final class StartupBenchmark {
                 extStop.median() / floorStop.median());
         System.out.printf(Locale.ROOT, "test-thread CPU per @ManagedBackend class run (JUnit engine included): %.1f ms (all rounds, both contenders: %.1f ms)%n",
                 Stats.ms(extCpu) / rounds, Stats.ms(totalCpu));
+        System.out.printf(Locale.ROOT, "heap allocated by the test thread per @ManagedBackend class run (JUnit engine included): %.1f MB%n",
+                extAllocated / 1e6 / rounds);
         portPicks();
         loadedLibraries();
+        if (!Boolean.getBoolean("bench.skipContainers")) {
+            containers(rounds, warmup);
+        }
         ScopeBenchmark.run(Integer.getInteger("bench.scopeRounds", 3));
+    }
+
+    /** Container mode: plain Testcontainers with Wait.forHttp against @ManagedBackend(image = ...). */
+    private static void containers(int rounds, int warmup) {
+        PlainTestcontainers plain = new PlainTestcontainers("sample-fastapi:dev");
+        ContainerExtensionRun extension = new ContainerExtensionRun();
+        for (int i = 0; i < warmup; i++) {
+            plain.run();
+            extension.run();
+        }
+        Stats plainReady = new Stats();
+        Stats plainStop = new Stats();
+        Stats extReady = new Stats();
+        Stats extStop = new Stats();
+        for (int i = 0; i < rounds; i++) {
+            if (i % 2 == 0) {
+                record(plain.run(), plainReady, plainStop);
+                record(extension.run(), extReady, extStop);
+            } else {
+                record(extension.run(), extReady, extStop);
+                record(plain.run(), plainReady, plainStop);
+            }
+        }
+        System.out.printf(Locale.ROOT, "%ncontainer mode (image sample-fastapi:dev), %d rounds after %d warm-up rounds (ms)%n",
+                rounds, warmup);
+        System.out.printf(Locale.ROOT, "%-44s %9s %9s %9s%n", "", "median", "min", "max");
+        row("Testcontainers + Wait.forHttp: time to ready", plainReady);
+        row("@ManagedBackend(image): time to ready", extReady);
+        row("Testcontainers: stop + remove", plainStop);
+        row("@ManagedBackend(image): stop + remove", extStop);
+        System.out.printf(Locale.ROOT, "ratio time to ready (ext/Testcontainers): %.3f   (target <= 0.80)%n",
+                extReady.median() / plainReady.median());
+        System.out.printf(Locale.ROOT, "ratio stop (ext/Testcontainers): %.3f%n", extStop.median() / plainStop.median());
     }
 
     private static void record(long[] sample, Stats ready, Stats stop) {
@@ -81,7 +124,11 @@ public final class StartupBenchmark {
     }
 
     private static void row(String label, Stats stats) {
-        System.out.printf(Locale.ROOT, "%-34s %9.1f %9.1f %9.1f%n", label, stats.median(), stats.min(), stats.max());
+        System.out.printf(Locale.ROOT, "%-44s %9.1f %9.1f %9.1f%n", label, stats.median(), stats.min(), stats.max());
+    }
+
+    private static long threadAllocated() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     private static long threadCpu() {
