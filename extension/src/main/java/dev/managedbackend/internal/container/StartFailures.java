@@ -26,7 +26,7 @@ final class StartFailures {
     /** The container ran but had no host port for {@code containerPort} (and did not exit). */
     static BackendStartException noPortMapped(BackendSpec spec, LogFile log) {
         return new BackendStartException(describe(spec) + ": Docker mapped no host port for containerPort "
-                + spec.containerPort() + ". " + commandAdvice(spec) + System.lineSeparator() + log.tailForMessage());
+                + spec.containerPort() + ". " + commandAdvice(spec) + System.lineSeparator() + log.tailForMessage(), log.path());
     }
 
     static BackendStartException exitedEarly(BackendSpec spec, String containerId, int exitCode, long launched,
@@ -35,7 +35,7 @@ final class StartFailures {
         return new BackendStartException(describe(spec) + " (container " + containerId + ") exited with code "
                 + exitCode + " before it was ready, " + millis + " ms after it started. The container was "
                 + "removed; its output is in the log below. " + commandAdvice(spec)
-                + System.lineSeparator() + log.tailForMessage());
+                + System.lineSeparator() + log.tailForMessage(), log.path());
     }
 
     static BackendStartException timedOut(BackendSpec spec, ContainerBackend backend, String lastSeen, LogFile log) {
@@ -46,7 +46,7 @@ final class StartFailures {
                         + "(healthPath), and that ")
                 + "the app listens on containerPort " + spec.containerPort() + " on all interfaces (0.0.0.0) "
                 + "inside the container, or raise startupTimeoutSeconds if it needs longer."
-                + System.lineSeparator() + log.tailForMessage());
+                + System.lineSeparator() + log.tailForMessage(), log.path());
     }
 
     private static String commandAdvice(BackendSpec spec) {
