@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +64,7 @@ public final class TeardownCheck implements BeforeAllCallback {
         List<Watched> watched = WATCHED.remove(testClass);
         assertThat(watched).as("backends watched by %s", testClass.getSimpleName()).isNotEmpty();
         for (Watched w : watched) {
-            assertThat(w.tree()).as("processes of %s", w.backend()).noneMatch(ProcessHandle::isAlive);
+            assertThat(w.tree()).as("processes of %s", w.backend()).noneMatch(TeardownCheck::isRunning);
             w.backend().containerId().ifPresent(id -> assertThat(containerExists(id))
                     .as("container %s of %s, in any state (docker ps -a)", id, w.backend()).isFalse());
             assertThat(canBind(w.backend().host(), w.backend().port()))
@@ -83,6 +85,21 @@ public final class TeardownCheck implements BeforeAllCallback {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Alive and not a zombie. A zombie has exited; it only waits for its parent to collect its
+     * exit status, and an orphan's new parent (pid 1 in some containers, as on these CI machines)
+     * may never do so. {@link ProcessHandle#isAlive()} counts zombies as alive.
+     */
+    private static boolean isRunning(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false; // gone
         }
     }
 
