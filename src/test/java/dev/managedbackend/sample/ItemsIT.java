@@ -18,7 +18,6 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
-// README: quick start
 @ExtendWith(TeardownCheck.class)
 @ManagedBackend(app = "app.main:app", dir = "sample-fastapi")
 class ItemsIT {
@@ -42,7 +41,6 @@ class ItemsIT {
             assertThat(response.body().string()).contains("\"name\":\"pen\"");
         }
     }
-    // README: end
 
     @Test
     void unknownItemIs404(@BackendUrl URI api) throws IOException {
