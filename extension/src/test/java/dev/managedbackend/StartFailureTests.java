@@ -124,7 +124,7 @@ class StartFailureTests {
         OwnProcesses.killAll(); // the detached server, if the stop did not reach it outside the tree
 
         Matcher message = Messages.assertMatches(failure.message, "backend 'default' (sh -c " + DETACH + ", pid "
-                + "{pid}) was not ready within 2 s: port {n} is held by a process the extension did not start; "
+                + "{pid}) was not ready within 5 s: port {n} is held by a process the extension did not start; "
                 + "waiting for our backend to bind it. It was stopped. Check that GET / answers 2xx once the app is "
                 + "up (healthPath), or raise startupTimeoutSeconds if it needs longer." + NL
                 + "Command: sh -c (python3 -m http.server {n} --bind 127.0.0.1 &); sleep 30" + NL
@@ -246,7 +246,7 @@ class StartFailureTests {
 
     static final String DETACH = "(python3 -m http.server {port} --bind {host} &); sleep 30";
 
-    @ManagedBackend(dir = DIR, command = {"sh", "-c", DETACH}, healthPath = "/", startupTimeoutSeconds = 2)
+    @ManagedBackend(dir = DIR, command = {"sh", "-c", DETACH}, healthPath = "/", startupTimeoutSeconds = 5)
     static class DetachedServerCases {
         @Test
         void test() {

@@ -26,7 +26,8 @@ import dev.managedbackend.internal.LogFile;
  * are removed too ({@code forcerm}).
  *
  * <p>The images also carry Testcontainers' session labels, so where its reaper (Ryuk) runs, it
- * removes them even after a JVM that was killed outright and ran no hook.
+ * removes them even after a JVM that was killed outright and ran no hook; where it does not,
+ * {@link LeftoverImages} does, in the next JVM that builds an image.
  */
 final class BuiltImages {
 
@@ -84,6 +85,7 @@ final class BuiltImages {
 
     /** Builds the image unless this JVM already has, and leases it. */
     static Lease acquire(BackendSpec spec, Path dockerfile, Map<String, String> buildArgs, LogFile log) {
+        LeftoverImages.sweepOnce(DockerClientFactory.instance().client());
         Build build = BUILDS.computeIfAbsent(new Key(dockerfile, Map.copyOf(buildArgs)),
                 key -> new Build(newImage(key)));
         build.users.incrementAndGet();

@@ -1,0 +1,70 @@
+package dev.managedbackend.internal.container;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Image;
+
+/**
+ * Images built from a Dockerfile by a test JVM that was killed outright, so that its exit hook
+ * never removed them: the next JVM that builds one removes them first. Where Testcontainers'
+ * reaper (Ryuk) runs it does the same; this covers the machines where it cannot.
+ *
+ * <p>An image counts as left over when its {@link ContainerLauncher#OWNER_LABEL} names a JVM pid
+ * that no longer exists. A pid that exists, even if reused by another program, keeps the image:
+ * the mistake this can make is to keep an image, never to remove one that is in use.
+ */
+public final class LeftoverImages {
+
+    private static final AtomicBoolean SWEPT = new AtomicBoolean();
+
+    private LeftoverImages() {
+    }
+
+    /** Sweeps once per JVM. */
+    static void sweepOnce(DockerClient client) {
+        if (SWEPT.compareAndSet(false, true)) {
+            sweep(client);
+        }
+    }
+
+    /** Removes the left-over images; returns their ids. */
+    public static List<String> sweep(DockerClient client) {
+        List<String> removed = new ArrayList<>();
+        List<Image> labelled;
+        try {
+            labelled = client.listImagesCmd().withShowAll(true).withLabelFilter(ContainerLauncher.OWNER_LABEL).exec();
+        } catch (RuntimeException e) {
+            return removed; // the build that follows reports an engine that does not answer
+        }
+        for (Image image : labelled) {
+            if (!ownerIsGone(image.getLabels())) {
+                continue;
+            }
+            try {
+                client.removeImageCmd(image.getId()).withForce(true).exec();
+                removed.add(image.getId());
+            } catch (RuntimeException alreadyGoneOrInUse) {
+                // removed with its child image a moment ago, or still used by a container that
+                // the crash sweep has not removed yet: the next sweep gets it
+            }
+        }
+        return removed;
+    }
+
+    private static boolean ownerIsGone(Map<String, String> labels) {
+        String owner = labels == null ? null : labels.get(ContainerLauncher.OWNER_LABEL);
+        if (owner == null || owner.indexOf(':') < 1) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(owner.substring(0, owner.indexOf(':')));
+            return ProcessHandle.of(pid).isEmpty();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}
