@@ -10,7 +10,7 @@ import org.testcontainers.utility.DockerImageName;
  * The container floor users would otherwise write: Testcontainers' GenericContainer with
  * {@code Wait.forHttp("/health")} on the sample image.
  */
-final class PlainTestcontainers {
+final class PlainTestcontainers implements Contender {
 
     private final String image;
 
@@ -19,7 +19,8 @@ final class PlainTestcontainers {
     }
 
     /** @return {time to ready, time to stop} in nanoseconds */
-    long[] run() {
+    @Override
+    public long[] run() {
         long start = System.nanoTime();
         GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
                 .withExposedPorts(8000)

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * free port from plain Java, polls /health with a bare socket every millisecond until the first
  * 2xx, then SIGTERMs it and waits for the exit.
  */
-final class RawUvicorn {
+final class RawUvicorn implements Contender {
 
     private final Path python;
     private final Path appDir;
@@ -26,7 +26,8 @@ final class RawUvicorn {
     }
 
     /** @return {time to ready, time to stop} in nanoseconds */
-    long[] run() throws Exception {
+    @Override
+    public long[] run() throws Exception {
         int port = freePort();
         long start = System.nanoTime();
         Process process = new ProcessBuilder(python.toString(), "-m", "uvicorn", "app.main:app",

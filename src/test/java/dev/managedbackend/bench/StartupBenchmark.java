@@ -1,7 +1,6 @@
 package dev.managedbackend.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,51 +31,17 @@ public final class StartupBenchmark {
         System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, java %s; python %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"), python);
-        for (int i = 0; i < warmup; i++) {
-            floor.run();
-            extension.run();
-        }
-        Stats floorReady = new Stats();
-        Stats floorStop = new Stats();
-        Stats extReady = new Stats();
-        Stats extStop = new Stats();
-        long cpuBefore = threadCpu();
-        long extCpu = 0;
-        long extAllocated = 0;
-        for (int i = 0; i < rounds; i++) {
-            // alternate which goes first, so neither always runs on the cooler machine
-            if (i % 2 == 0) {
-                record(floor.run(), floorReady, floorStop);
-                long c = threadCpu();
-                long a = threadAllocated();
-                record(extension.run(), extReady, extStop);
-                extCpu += threadCpu() - c;
-                extAllocated += threadAllocated() - a;
-            } else {
-                long c = threadCpu();
-                long a = threadAllocated();
-                record(extension.run(), extReady, extStop);
-                extCpu += threadCpu() - c;
-                extAllocated += threadAllocated() - a;
-                record(floor.run(), floorReady, floorStop);
-            }
-        }
-        long totalCpu = threadCpu() - cpuBefore;
-
+        Duel process = Duel.run(floor, extension, rounds, warmup);
         System.out.printf(Locale.ROOT, "%nprocess mode, %d rounds after %d warm-up rounds (ms)%n", rounds, warmup);
-        System.out.printf(Locale.ROOT, "%-44s %9s %9s %9s%n", "", "median", "min", "max");
-        row("floor: time to ready", floorReady);
-        row("@ManagedBackend: time to ready", extReady);
-        row("floor: time to stop", floorStop);
-        row("@ManagedBackend: time to stop", extStop);
+        table(process, "floor", "@ManagedBackend", "time to ready", "time to stop");
         System.out.printf(Locale.ROOT, "ratio time to ready (ext/floor): %.3f   (target <= 1.10)%n",
-                extReady.median() / floorReady.median());
+                process.secondReady.median() / process.firstReady.median());
         System.out.printf(Locale.ROOT, "ratio time to stop  (ext/floor): %.3f   (target <= 1.50)%n",
-                extStop.median() / floorStop.median());
-        System.out.printf(Locale.ROOT, "test-thread CPU per @ManagedBackend class run (JUnit engine included): %.1f ms (all rounds, both contenders: %.1f ms)%n",
-                Stats.ms(extCpu) / rounds, Stats.ms(totalCpu));
+                process.secondStop.median() / process.firstStop.median());
+        System.out.printf(Locale.ROOT, "test-thread CPU per @ManagedBackend class run (JUnit engine included): %.1f ms%n",
+                Stats.ms(process.secondCpuNanos) / rounds);
         System.out.printf(Locale.ROOT, "heap allocated by the test thread per @ManagedBackend class run (JUnit engine included): %.1f MB%n",
-                extAllocated / 1e6 / rounds);
+                process.secondAllocatedBytes / 1e6 / rounds);
         portPicks();
         loadedLibraries();
         if (!Boolean.getBoolean("bench.skipContainers")) {
@@ -86,53 +51,27 @@ public final class StartupBenchmark {
     }
 
     /** Container mode: plain Testcontainers with Wait.forHttp against @ManagedBackend(image = ...). */
-    private static void containers(int rounds, int warmup) {
-        PlainTestcontainers plain = new PlainTestcontainers("sample-fastapi:dev");
-        ContainerExtensionRun extension = new ContainerExtensionRun();
-        for (int i = 0; i < warmup; i++) {
-            plain.run();
-            extension.run();
-        }
-        Stats plainReady = new Stats();
-        Stats plainStop = new Stats();
-        Stats extReady = new Stats();
-        Stats extStop = new Stats();
-        for (int i = 0; i < rounds; i++) {
-            if (i % 2 == 0) {
-                record(plain.run(), plainReady, plainStop);
-                record(extension.run(), extReady, extStop);
-            } else {
-                record(extension.run(), extReady, extStop);
-                record(plain.run(), plainReady, plainStop);
-            }
-        }
+    private static void containers(int rounds, int warmup) throws Exception {
+        Duel container = Duel.run(new PlainTestcontainers("sample-fastapi:dev"), new ContainerExtensionRun(), rounds, warmup);
         System.out.printf(Locale.ROOT, "%ncontainer mode (image sample-fastapi:dev), %d rounds after %d warm-up rounds (ms)%n",
                 rounds, warmup);
-        System.out.printf(Locale.ROOT, "%-44s %9s %9s %9s%n", "", "median", "min", "max");
-        row("Testcontainers + Wait.forHttp: time to ready", plainReady);
-        row("@ManagedBackend(image): time to ready", extReady);
-        row("Testcontainers: stop + remove", plainStop);
-        row("@ManagedBackend(image): stop + remove", extStop);
+        table(container, "Testcontainers + Wait.forHttp", "@ManagedBackend(image)", "time to ready", "stop + remove");
         System.out.printf(Locale.ROOT, "ratio time to ready (ext/Testcontainers): %.3f   (target <= 0.80)%n",
-                extReady.median() / plainReady.median());
-        System.out.printf(Locale.ROOT, "ratio stop (ext/Testcontainers): %.3f%n", extStop.median() / plainStop.median());
+                container.secondReady.median() / container.firstReady.median());
+        System.out.printf(Locale.ROOT, "ratio stop (ext/Testcontainers): %.3f%n",
+                container.secondStop.median() / container.firstStop.median());
     }
 
-    private static void record(long[] sample, Stats ready, Stats stop) {
-        ready.add(Stats.ms(sample[0]));
-        stop.add(Stats.ms(sample[1]));
+    private static void table(Duel duel, String first, String second, String ready, String stop) {
+        System.out.printf(Locale.ROOT, "%-44s %9s %9s %9s%n", "", "median", "min", "max");
+        row(first + ": " + ready, duel.firstReady);
+        row(second + ": " + ready, duel.secondReady);
+        row(first + ": " + stop, duel.firstStop);
+        row(second + ": " + stop, duel.secondStop);
     }
 
     private static void row(String label, Stats stats) {
         System.out.printf(Locale.ROOT, "%-44s %9.1f %9.1f %9.1f%n", label, stats.median(), stats.min(), stats.max());
-    }
-
-    private static long threadAllocated() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
-    }
-
-    private static long threadCpu() {
-        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     /** Cost of one pick (lease + bind check + release), in this JVM and across 4 JVMs. */
