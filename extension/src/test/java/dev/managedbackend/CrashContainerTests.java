@@ -79,29 +79,7 @@ class CrashContainerTests {
 
     @Test
     void whenTheWatchdogIsKilledTooTheNextJvmsSweepRemovesTheContainerModeBackend() throws Exception {
-        Path state = temp.resolve("state");
-        String id = null;
-        try (CrashJvm first = CrashJvm.start(ContainerModeCases.class, temp.resolve("first"), state)) {
-            CrashJvm.Ready ready = first.awaitReady(READY);
-            id = ready.containerId();
-            ProcessHandle.of(ready.watchdogPid()).orElseThrow().destroyForcibly();
-            awaitTrue(() -> !OwnProcesses.isAlive(ready.watchdogPid()), Duration.ofSeconds(5), () -> "watchdog killed");
-            first.process().destroyForcibly();
-            first.process().waitFor();
-            Thread.sleep(500);
-            assertThat(exists(id)).describedAs("left by a JVM killed together with its watchdog").isTrue();
-
-            try (CrashJvm next = CrashJvm.start(QuickCases.class, temp.resolve("next"), state)) {
-                assertThat(next.awaitExit(READY)).describedAs(next.output()).isZero();
-                assertThat(next.output()).contains("swept 1 ledger entries", "removed containers [" + id + "]");
-            }
-            assertThat(exists(id)).describedAs("removed by the next JVM's sweep").isFalse();
-            assertThat(ledger(state)).isEmpty();
-        } finally {
-            if (id != null) {
-                docker("rm", "-f", id);
-            }
-        }
+        watchdogKilledTooThenTheNextSweepRemovesTheContainer(ContainerModeCases.class);
     }
 
     @Test
@@ -130,9 +108,14 @@ class CrashContainerTests {
 
     @Test
     void whenTheWatchdogIsKilledTooTheNextJvmsSweepRemovesTheContainer() throws Exception {
+        watchdogKilledTooThenTheNextSweepRemovesTheContainer(ContainerCases.class);
+    }
+
+    /** Kills the watchdog and the JVM running {@code fixture}; the next JVM's sweep must remove its container. */
+    private void watchdogKilledTooThenTheNextSweepRemovesTheContainer(Class<?> fixture) throws Exception {
         Path state = temp.resolve("state");
         String id = null;
-        try (CrashJvm first = CrashJvm.start(ContainerCases.class, temp.resolve("first"), state)) {
+        try (CrashJvm first = CrashJvm.start(fixture, temp.resolve("first"), state)) {
             CrashJvm.Ready ready = first.awaitReady(READY);
             id = ready.containerId();
             ProcessHandle.of(ready.watchdogPid()).orElseThrow().destroyForcibly();

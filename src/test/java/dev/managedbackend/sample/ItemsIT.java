@@ -30,15 +30,24 @@ class ItemsIT {
         TeardownCheck.watch(ItemsIT.class, backend);
     }
 
+    /** Creating and listing is QuickStartIT's (the README example); this one reads and deletes. */
     @Test
-    void createsAndListsItems(@BackendUrl URI api) throws IOException {
+    void createsReadsAndDeletesAnItem(@BackendUrl URI api) throws IOException {
         Request create = new Request.Builder().url(api + "/items")
-                .post(RequestBody.create("{\"name\": \"pen\", \"price\": 1.5}", JSON)).build();
+                .post(RequestBody.create("{\"name\": \"ink\", \"price\": 2.5}", JSON)).build();
+        String id;
         try (Response response = http.newCall(create).execute()) {
             assertThat(response.code()).isEqualTo(201);
+            id = response.body().string().replaceAll(".*\"id\":(\\d+).*", "$1");
         }
-        try (Response response = http.newCall(new Request.Builder().url(api + "/items").build()).execute()) {
-            assertThat(response.body().string()).contains("\"name\":\"pen\"");
+        try (Response response = http.newCall(new Request.Builder().url(api + "/items/" + id).build()).execute()) {
+            assertThat(response.body().string()).contains("\"name\":\"ink\"");
+        }
+        try (Response response = http.newCall(new Request.Builder().url(api + "/items/" + id).delete().build()).execute()) {
+            assertThat(response.code()).isEqualTo(204);
+        }
+        try (Response response = http.newCall(new Request.Builder().url(api + "/items/" + id).build()).execute()) {
+            assertThat(response.code()).isEqualTo(404);
         }
     }
 
