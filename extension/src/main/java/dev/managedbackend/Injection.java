@@ -3,6 +3,7 @@ package dev.managedbackend;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -36,17 +37,16 @@ final class Injection {
                 + "\").");
     }
 
-    /** Fails unless {@code type} can hold a URL. */
-    static void checkUrlType(Class<?> type, String where) {
+    /**
+     * The URL of the backend named {@code name} (the only one for {@code ""}), as {@code type}.
+     * The type is checked first, so a wrong type is reported whatever the name.
+     */
+    static Object url(Class<?> type, Supplier<BackendsView> view, String name, String where) {
         if (type != URI.class && type != String.class && type != java.net.URL.class && type != HttpUrl.class) {
             throw new ExtensionConfigurationException("@BackendUrl " + where + " has type " + type.getName()
                     + ", which cannot hold a URL; use java.net.URI, java.net.URL, String or okhttp3.HttpUrl.");
         }
-    }
-
-    static Object urlAs(Class<?> type, Backend backend, String where) {
-        checkUrlType(type, where);
-        URI url = backend.baseUrl();
+        URI url = select(view.get(), name, where).baseUrl();
         if (type == URI.class) {
             return url;
         }

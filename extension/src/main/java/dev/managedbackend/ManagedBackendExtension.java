@@ -142,8 +142,7 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
                 return Injection.select(view, "", where);
             }
             String name = parameter.findAnnotation(BackendUrl.class).map(BackendUrl::value).orElse("");
-            Injection.checkUrlType(p.getType(), where);
-            return Injection.urlAs(p.getType(), Injection.select(view, name, where), where);
+            return Injection.url(p.getType(), () -> view, name, where);
         } catch (ExtensionConfigurationException e) {
             throw new ParameterResolutionException(e.getMessage());
         }
@@ -161,10 +160,8 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
                 throw new ExtensionConfigurationException("@BackendUrl " + where
                         + " is final; remove final so the URL can be injected.");
             }
-            Injection.checkUrlType(field.getType(), where);
-            BackendsView view = requireView(context, where);
-            Object value = Injection.urlAs(field.getType(),
-                    Injection.select(view, field.getAnnotation(BackendUrl.class).value(), where), where);
+            Object value = Injection.url(field.getType(), () -> requireView(context, where),
+                    field.getAnnotation(BackendUrl.class).value(), where);
             try {
                 field.setAccessible(true);
                 field.set(instance, value);
