@@ -1,13 +1,16 @@
 package dev.managedbackend;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
-import org.junit.jupiter.api.MediaType;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.RunningBackend;
@@ -16,8 +19,17 @@ import dev.managedbackend.internal.RunningBackend;
  * What a failure adds to the test report: the backend's whole log as a published file (Surefire,
  * Failsafe and IDEs show it next to the failure), and a clear message when a backend that was
  * ready died before a test.
+ *
+ * <p>Files can be published from Jupiter 5.12 on; the extension is compiled against 5.10, so the
+ * method is looked up once, by reflection. On 5.10 and 5.11 a report entry
+ * {@value #LOG_ENTRY_KEY} names the log's path instead.
  */
 final class FailureReports {
+
+    /** The report entry key that names the log where files cannot be published (Jupiter < 5.12). */
+    static final String LOG_ENTRY_KEY = "managedbackend.log";
+
+    private static final Optional<FilePublisher> FILES = FilePublisher.lookup();
 
     private FailureReports() {
     }
@@ -54,10 +66,50 @@ final class FailureReports {
             return;
         }
         try {
-            context.publishFile(log.getFileName().toString(), MediaType.TEXT_PLAIN_UTF_8,
-                    target -> Files.copy(log, target, StandardCopyOption.REPLACE_EXISTING));
+            if (FILES.isPresent()) {
+                try {
+                    FILES.get().publish(context, log);
+                    return;
+                } catch (RuntimeException | LinkageError e) {
+                    // e.g. a launcher without an output directory: say where the log is instead
+                }
+            }
+            context.publishReportEntry(LOG_ENTRY_KEY, log.toAbsolutePath().toString());
         } catch (RuntimeException | LinkageError e) {
             // a report attachment must never hide the failure it belongs to
+        }
+    }
+
+    /**
+     * {@code ExtensionContext.publishFile(String, MediaType, ThrowingConsumer)}: Jupiter 5.12 and
+     * 5.13 take {@code org.junit.jupiter.api.extension.MediaType}; 5.14 and 6.x also take
+     * {@code org.junit.jupiter.api.MediaType}, which is preferred where it exists.
+     */
+    private record FilePublisher(Method publishFile, Object textPlain) {
+
+        static Optional<FilePublisher> lookup() {
+            for (String type : List.of("org.junit.jupiter.api.MediaType", "org.junit.jupiter.api.extension.MediaType")) {
+                try {
+                    Class<?> mediaType = Class.forName(type, false, ExtensionContext.class.getClassLoader());
+                    Method method = ExtensionContext.class.getMethod("publishFile", String.class, mediaType,
+                            ThrowingConsumer.class);
+                    return Optional.of(new FilePublisher(method, mediaType.getField("TEXT_PLAIN_UTF_8").get(null)));
+                } catch (ReflectiveOperationException | LinkageError e) {
+                    // an older Jupiter: try the next type, else fall back to a report entry
+                }
+            }
+            return Optional.empty();
+        }
+
+        void publish(ExtensionContext context, Path log) {
+            ThrowingConsumer<Path> copy = target -> Files.copy(log, target, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                publishFile.invoke(context, log.getFileName().toString(), textPlain, copy);
+            } catch (InvocationTargetException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

@@ -26,9 +26,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <em>in the process the extension started</em> and {@link #healthPath()} answers 2xx; a server
  * that was already on the port never makes a start look ready.
  *
- * <p>Defaults for most attributes can be set in {@code junit-platform.properties} or as system
- * properties under the {@code *_PROPERTY_NAME} keys declared here. An attribute set on the
- * annotation (to anything but its default value) wins over a configured default.
+ * <p>Defaults for {@link #dir()}, {@link #python()}, {@link #healthPath()},
+ * {@link #containerPort()}, {@link #startupTimeoutSeconds()}, {@link #scope()} and
+ * {@link #inheritEnv()} can be set in {@code junit-platform.properties} or as system properties
+ * under the {@code *_PROPERTY_NAME} keys declared here. An attribute written on the annotation
+ * always wins over a configured default, whatever its value, even one equal to the built-in
+ * default: those attributes default to a marker that means "not written" ({@link #DEFAULT},
+ * {@link #DEFAULT_NUMBER}, {@link Scope#DEFAULT}, {@link InheritEnv#DEFAULT}), as JUnit's own
+ * {@code @TempDir(cleanup = CleanupMode.DEFAULT)} does. Each attribute's Javadoc gives the
+ * default that applies when neither the annotation nor the configuration sets it.
+ *
+ * <p>An attribute that does not apply to the chosen mode ({@code python} or {@code dir} for a
+ * container, {@code containerPort} for a process) is a configuration error, not ignored.
  */
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
@@ -38,6 +47,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ManagedBackendExtension.class)
 public @interface ManagedBackend {
 
+    /**
+     * The default of the string attributes that have a configured default: "not written here",
+     * so the configured default, else the built-in one, applies. Not a value to write.
+     */
+    String DEFAULT = "{default}";
+
+    /** The same marker for whole-number attributes: "not written here". */
+    int DEFAULT_NUMBER = -1;
+
     /** Default for {@link #dir()}. */
     String DIR_PROPERTY_NAME = "managedbackend.dir";
     /** Default for {@link #python()}. */
@@ -46,6 +64,10 @@ public @interface ManagedBackend {
     String HEALTH_PATH_PROPERTY_NAME = "managedbackend.healthPath";
     /** Default for {@link #startupTimeoutSeconds()}. */
     String STARTUP_TIMEOUT_PROPERTY_NAME = "managedbackend.startupTimeoutSeconds";
+    /** Default for {@link #containerPort()}. */
+    String CONTAINER_PORT_PROPERTY_NAME = "managedbackend.containerPort";
+    /** Default for {@link #inheritEnv()}: {@code ALL} or {@code BASE}. */
+    String INHERIT_ENV_PROPERTY_NAME = "managedbackend.inheritEnv";
     /** Default for {@link #scope()}: {@code CLASS}, {@code METHOD} or {@code RUN}. */
     String SCOPE_PROPERTY_NAME = "managedbackend.scope";
     /**
@@ -95,14 +117,20 @@ public @interface ManagedBackend {
      */
     String app() default "";
 
-    /** The app's working directory, relative to the test JVM's working directory, or absolute. */
-    String dir() default ".";
+    /**
+     * The app's working directory (process mode), relative to the test JVM's working directory,
+     * or absolute. Default: {@value #DIR_PROPERTY_NAME} if configured, else {@code "."}.
+     */
+    String dir() default DEFAULT;
 
     /**
-     * Interpreter for {@link #app()}. {@code ""} means {@code <dir>/.venv/bin/python}, else
-     * {@code $VIRTUAL_ENV/bin/python}, else {@code python3} on the {@code PATH}.
+     * Interpreter for {@link #app()}: an absolute path, a path relative to {@link #dir()}, or a
+     * command on the {@code PATH}. {@code ""} looks for one: {@code <dir>/.venv/bin/python}
+     * ({@code .venv\Scripts\python.exe} on Windows), else {@code $VIRTUAL_ENV}'s, else
+     * {@code python3} on the {@code PATH}. Default: {@value #PYTHON_PROPERTY_NAME} if configured,
+     * else {@code ""}.
      */
-    String python() default "";
+    String python() default DEFAULT;
 
     /**
      * Extra arguments for uvicorn, or appended to {@link #command()}. In container mode: the
@@ -131,14 +159,18 @@ public @interface ManagedBackend {
      */
     String dockerfile() default "";
 
-    /** Container mode: the port the app listens on inside the container. */
-    int containerPort() default 8000;
+    /**
+     * Container mode: the port the app listens on inside the container. Default:
+     * {@value #CONTAINER_PORT_PROPERTY_NAME} if configured, else {@code 8000}.
+     */
+    int containerPort() default DEFAULT_NUMBER;
 
     /**
      * Path (a query is allowed) that must answer 2xx before tests run; {@code ""} means the port
-     * listening is enough.
+     * listening is enough. A redirect to another path of the backend is followed. Default:
+     * {@value #HEALTH_PATH_PROPERTY_NAME} if configured, else {@code "/health"}.
      */
-    String healthPath() default "/health";
+    String healthPath() default DEFAULT;
 
     /**
      * Host port; 0 picks a collision-free one (in container mode, Docker maps
@@ -147,12 +179,33 @@ public @interface ManagedBackend {
      */
     int port() default 0;
 
-    /** From launch until ready; after that the start fails and the backend is stopped. */
-    int startupTimeoutSeconds() default 60;
+    /**
+     * From the start of the launch (image resolution and Testcontainers' preparations included)
+     * until ready; after that the start fails and nothing of it is left running. JUnit's
+     * {@code @Timeout} does not cover it: Jupiter does not time extension callbacks. Default:
+     * {@value #STARTUP_TIMEOUT_PROPERTY_NAME} if configured, else {@code 60}.
+     */
+    int startupTimeoutSeconds() default DEFAULT_NUMBER;
 
-    /** {@code "KEY=VALUE"} pairs added to the backend's environment. */
+    /**
+     * {@code "KEY=VALUE"} pairs added to the backend's environment. A value may refer to another
+     * backend the test can see: {@code ${name.url}}, {@code ${name.host}}, {@code ${name.port}};
+     * any other <code>${...}</code> is a configuration error, and <code>$${</code> writes a
+     * literal <code>${</code>. A relative path in a value is relative to {@link #dir()}, the backend's
+     * working directory.
+     */
     String[] env() default {};
 
-    /** How long one backend lives and who shares it. */
-    Scope scope() default Scope.CLASS;
+    /**
+     * Which of the test JVM's environment variables a process-mode backend starts with, before
+     * {@link #env()} is added. Default: {@value #INHERIT_ENV_PROPERTY_NAME} if configured, else
+     * {@link InheritEnv#ALL}.
+     */
+    InheritEnv inheritEnv() default InheritEnv.DEFAULT;
+
+    /**
+     * How long one backend lives and who shares it. Default: {@value #SCOPE_PROPERTY_NAME} if
+     * configured, else {@link Scope#CLASS}.
+     */
+    Scope scope() default Scope.DEFAULT;
 }

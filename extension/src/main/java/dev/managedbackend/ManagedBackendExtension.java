@@ -8,7 +8,9 @@ import java.lang.reflect.Parameter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.TestInstance.Lifecycle;
@@ -30,6 +32,7 @@ import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.BackendStarter;
 import dev.managedbackend.internal.BackendsView;
 import dev.managedbackend.internal.Config;
+import dev.managedbackend.internal.EnvReferences;
 import dev.managedbackend.internal.RunningBackend;
 import dev.managedbackend.internal.Settings;
 import dev.managedbackend.internal.SpecReader;
@@ -55,21 +58,25 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        Class<?> testClass = context.getRequiredTestClass();
-        startClassLevel(context);
-        injectFields(context, null, testClass);
-        if (context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_CLASS) {
-            // The instance exists already and a non-static @BeforeAll may read its fields.
-            for (Object instance : context.getTestInstances().map(TestInstances::getAllInstances).orElse(List.of())) {
-                injectFields(context, instance, instance.getClass());
+        translated(() -> {
+            Class<?> testClass = context.getRequiredTestClass();
+            startClassLevel(context);
+            injectFields(context, null, testClass);
+            if (context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_CLASS) {
+                // The instance exists already and a non-static @BeforeAll may read its fields.
+                for (Object instance : context.getTestInstances().map(TestInstances::getAllInstances).orElse(List.of())) {
+                    injectFields(context, instance, instance.getClass());
+                }
             }
-        }
+        });
     }
 
     /**
      * Starts the backends declared on the class of this class-level context, once: from
      * {@code beforeAll}, or earlier when a {@code PER_CLASS} test instance is constructed with a
-     * {@code @BackendUrl} constructor parameter.
+     * {@code @BackendUrl} constructor parameter. Every declaration of the class, and every env
+     * reference, is checked before anything starts; then its RUN backends are joined or started,
+     * then its CLASS backends start together.
      */
     private static void startClassLevel(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
@@ -79,44 +86,68 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
         }
         store.put(new StartedFor(testClass), Boolean.TRUE); // a failed start is not tried again
         Config config = new Config(context::getConfigurationParameter);
-        List<BackendSpec> specs = new SpecReader(config, Path.of(""))
-                .read(AnnotationSupport.findRepeatableAnnotations(testClass, ManagedBackend.class), testClass);
-        if (!specs.isEmpty()) {
-            BackendStarter starter = new BackendStarter(Settings.from(config));
-            String owner = ownerName(testClass);
-            List<BackendSpec> perClass = new ArrayList<>();
-            List<Backend> started = new ArrayList<>();
-            List<BackendSpec> perMethod = new ArrayList<>();
-            for (BackendSpec spec : specs) {
-                switch (spec.scope()) {
-                    case CLASS -> perClass.add(spec);
-                    case METHOD -> perMethod.add(spec);
-                    case RUN -> started.add(FailureReports.attachingLog(context, () -> runScoped(context, starter, spec)));
-                }
-            }
-            List<RunningBackend> owned = FailureReports.attachingLog(context, () -> starter.startAll(perClass, owner));
-            started.addAll(owned);
-            store.put(VIEW, new BackendsView(view(context), started, owned, perMethod));
+        List<BackendSpec> specs = new SpecReader(config, Path.of("")).read(AnnotationDeclarations.of(
+                AnnotationSupport.findRepeatableAnnotations(testClass, ManagedBackend.class), testClass),
+                testClass.getName());
+        if (specs.isEmpty()) {
+            return;
         }
+        BackendsView parent = view(context); // the enclosing class's, for @Nested
+        Map<String, Scope> outside = new LinkedHashMap<>();
+        if (parent != null) {
+            parent.perMethodSpecs().forEach(spec -> outside.put(spec.name(), Scope.METHOD));
+            outside.putAll(parent.visibleScopes());
+        }
+        EnvReferences.check(specs, outside, testClass.getName());
+        BackendStarter starter = new BackendStarter(Settings.from(config));
+        Map<String, Backend> visible = parent == null ? new LinkedHashMap<>() : parent.visible();
+        Map<String, Backend> run = new LinkedHashMap<>();
+        for (BackendSpec spec : EnvReferences.dependencyOrder(ofScope(specs, Scope.RUN), testClass.getName())) {
+            RunningBackend backend = FailureReports.attachingLog(context,
+                    () -> runScoped(context, starter, EnvReferences.resolve(spec, visible::get)));
+            run.put(spec.name(), backend);
+            visible.put(spec.name(), backend);
+        }
+        List<RunningBackend> owned = FailureReports.attachingLog(context,
+                () -> starter.startAll(ofScope(specs, Scope.CLASS), ownerName(testClass), visible));
+        List<Backend> started = new ArrayList<>();
+        Map<String, RunningBackend> ownedByName = new LinkedHashMap<>();
+        owned.forEach(backend -> ownedByName.put(backend.name(), backend));
+        Map<String, Scope> scopes = new LinkedHashMap<>();
+        for (BackendSpec spec : specs) { // declaration order
+            Backend backend = spec.scope() == Scope.RUN ? run.get(spec.name()) : ownedByName.get(spec.name());
+            if (backend != null) {
+                started.add(backend);
+                scopes.put(spec.name(), spec.scope());
+            }
+        }
+        store.put(VIEW, new ClosedByJUnit<>(new BackendsView(parent, started, scopes, owned,
+                ofScope(specs, Scope.METHOD))));
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        BackendsView classView = view(context);
-        if (classView != null && !classView.perMethodSpecs().isEmpty()) {
-            Config config = new Config(context::getConfigurationParameter);
-            String owner = ownerName(context.getRequiredTestClass()) + "." + context.getRequiredTestMethod().getName();
-            List<RunningBackend> started = FailureReports.attachingLog(context, () -> new BackendStarter(
-                    Settings.from(config)).startAll(classView.perMethodSpecs(), owner));
-            context.getStore(NAMESPACE).put(VIEW, new BackendsView(classView, started, started, List.of()));
-        }
-        BackendsView view = view(context);
-        if (view != null) {
-            FailureReports.requireRunning(context, view.all());
-        }
-        for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-            injectFields(context, instance, instance.getClass());
-        }
+        translated(() -> {
+            BackendsView classView = view(context);
+            if (classView != null && !classView.perMethodSpecs().isEmpty()) {
+                Config config = new Config(context::getConfigurationParameter);
+                String owner = ownerName(context.getRequiredTestClass()) + "." + context.getRequiredTestMethod().getName();
+                List<BackendSpec> perMethod = classView.perMethodSpecs();
+                List<RunningBackend> started = FailureReports.attachingLog(context, () -> new BackendStarter(
+                        Settings.from(config)).startAll(perMethod, owner, classView.visible()));
+                Map<String, Scope> scopes = new LinkedHashMap<>();
+                started.forEach(backend -> scopes.put(backend.name(), Scope.METHOD));
+                context.getStore(NAMESPACE).put(VIEW, new ClosedByJUnit<>(
+                        new BackendsView(classView, started, scopes, started, List.of())));
+            }
+            BackendsView view = view(context);
+            if (view != null) {
+                FailureReports.requireRunning(context, view.all());
+            }
+            for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+                injectFields(context, instance, instance.getClass());
+            }
+        });
     }
 
     @Override
@@ -130,10 +161,10 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
         Parameter p = parameter.getParameter();
         String where = "parameter " + p.getType().getSimpleName() + " " + p.getName() + " of "
                 + signature(p.getDeclaringExecutable());
-        if (p.getDeclaringExecutable() instanceof Constructor && context.getTestMethod().isEmpty()) {
-            startClassLevel(context); // PER_CLASS: the instance is made before beforeAll
-        }
         try {
+            if (p.getDeclaringExecutable() instanceof Constructor && context.getTestMethod().isEmpty()) {
+                translated(() -> startClassLevel(context)); // PER_CLASS: the instance is made before beforeAll
+            }
             BackendsView view = requireView(context, where);
             if (p.getType() == Backends.class && !parameter.isAnnotated(BackendUrl.class)) {
                 return view;
@@ -144,7 +175,7 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
             String name = parameter.findAnnotation(BackendUrl.class).map(BackendUrl::value).orElse("");
             return Injection.url(p.getType(), () -> view, name, where);
         } catch (ExtensionConfigurationException e) {
-            throw new ParameterResolutionException(e.getMessage());
+            throw new ParameterResolutionException(e.getMessage(), e);
         }
     }
 
@@ -171,11 +202,13 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
         }
     }
 
-    /** RUN scope: one per identical spec for the whole run, in the root Store. */
+    /** RUN scope: one per identical spec (references resolved) for the whole run, in the root Store. */
+    @SuppressWarnings("unchecked")
     private static RunningBackend runScoped(ExtensionContext context, BackendStarter starter, BackendSpec spec) {
         Store root = context.getRoot().getStore(NAMESPACE);
-        return root.getOrComputeIfAbsent(new RunKey(spec), key -> new RunShared(starter.start(spec, "run")),
-                RunShared.class).backend();
+        ClosedByJUnit<RunShared> shared = root.getOrComputeIfAbsent(new RunKey(spec),
+                key -> new ClosedByJUnit<>(new RunShared(starter.start(spec, "run"))), ClosedByJUnit.class);
+        return shared.value().backend();
     }
 
     /** A RUN backend in the root Store: JUnit closes it when the whole run ends. */
@@ -186,8 +219,22 @@ final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCall
         }
     }
 
+    private static List<BackendSpec> ofScope(List<BackendSpec> specs, Scope scope) {
+        return specs.stream().filter(spec -> spec.scope() == scope).toList();
+    }
+
+    /** Core failures in JUnit's terms: a bad declaration is JUnit's configuration error. */
+    private static void translated(Runnable action) {
+        try {
+            action.run();
+        } catch (BackendConfigurationException e) {
+            throw new ExtensionConfigurationException(e.getMessage(), e);
+        }
+    }
+
     private static BackendsView view(ExtensionContext context) {
-        return context.getStore(NAMESPACE).get(VIEW, BackendsView.class);
+        ClosedByJUnit<?> view = context.getStore(NAMESPACE).get(VIEW, ClosedByJUnit.class);
+        return view == null ? null : (BackendsView) view.value();
     }
 
     private static BackendsView requireView(ExtensionContext context, String where) {

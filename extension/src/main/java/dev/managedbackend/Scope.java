@@ -10,5 +10,10 @@ public enum Scope {
      * One backend per test JVM, shared by every class that declares an identical backend (all
      * attributes equal), and stopped when the run ends.
      */
-    RUN
+    RUN,
+    /**
+     * Not a scope: the default of {@link ManagedBackend#scope()}, meaning "not written", so the
+     * configured {@value ManagedBackend#SCOPE_PROPERTY_NAME} applies, else {@link #CLASS}.
+     */
+    DEFAULT
 }

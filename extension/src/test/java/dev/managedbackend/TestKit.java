@@ -4,14 +4,20 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.discovery.ClassSelector;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
@@ -39,6 +45,41 @@ final class TestKit {
                 .configurationParameters(configuration)
                 .selectors(selectors)
                 .execute();
+    }
+
+    /**
+     * Runs fixtures with a report output directory, so that files published with
+     * {@code publishFile} (Jupiter 5.12+) are kept. The builder method is looked up by name
+     * ({@code outputDirectoryCreator} from 1.14, {@code outputDirectoryProvider} in 1.12 and
+     * 1.13) so that this compiles against every supported JUnit; on older ones it is a plain run.
+     */
+    static EngineExecutionResults runWithReports(Path reports, Class<?>... fixtures) {
+        EngineTestKit.Builder builder = EngineTestKit.engine("junit-jupiter")
+                .selectors(Arrays.stream(fixtures).map(c -> selectClass(c)).toArray(ClassSelector[]::new));
+        for (String name : List.of("outputDirectoryCreator", "outputDirectoryProvider")) {
+            Optional<Method> method = Arrays.stream(EngineTestKit.Builder.class.getMethods())
+                    .filter(m -> m.getName().equals(name) && m.getParameterCount() == 1).findFirst();
+            if (method.isPresent()) {
+                Class<?> type = method.get().getParameterTypes()[0];
+                Object creator = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                        (proxy, called, args) -> switch (called.getName()) {
+                            case "getRootDirectory" -> reports;
+                            case "createOutputDirectory" -> Files.createDirectories(
+                                    reports.resolve(Integer.toHexString(args[0].toString().hashCode())));
+                            case "toString" -> "reports in " + reports;
+                            case "hashCode" -> System.identityHashCode(proxy);
+                            case "equals" -> proxy == args[0];
+                            default -> throw new UnsupportedOperationException(called.getName());
+                        });
+                try {
+                    method.get().invoke(builder, creator);
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError("cannot set the output directory", e);
+                }
+                break;
+            }
+        }
+        return builder.execute();
     }
 
     /** Fails, with every failure's stack trace, unless exactly {@code tests} tests ran and all passed. */
@@ -78,6 +119,30 @@ final class TestKit {
                             .map(TestKit::describe).collect(Collectors.joining("\n")));
         }
         return throwable(failed.get(0));
+    }
+
+    /**
+     * The files fixtures published (Jupiter 5.12+), read without naming the 5.12 types so that
+     * this compiles against every supported JUnit.
+     */
+    static List<Path> publishedFiles(EngineExecutionResults results) {
+        return results.allEvents().list().stream()
+                .filter(event -> event.getType().name().equals("FILE_ENTRY_PUBLISHED"))
+                .map(event -> {
+                    Object entry = event.getPayload().orElseThrow();
+                    try {
+                        return (Path) entry.getClass().getMethod("getPath").invoke(entry);
+                    } catch (ReflectiveOperationException e) {
+                        throw new AssertionError("cannot read the path of " + entry, e);
+                    }
+                }).toList();
+    }
+
+    /** The values fixtures published as report entries under {@code key}. */
+    static List<String> reportEntries(EngineExecutionResults results, String key) {
+        return results.allEvents().reportingEntryPublished().stream()
+                .map(event -> event.getRequiredPayload(ReportEntry.class).getKeyValuePairs().get(key))
+                .filter(Objects::nonNull).toList();
     }
 
     private static Throwable throwable(Event event) {

@@ -2,9 +2,12 @@ package dev.managedbackend.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.managedbackend.InheritEnv;
 import dev.managedbackend.Scope;
 
 /**
@@ -26,6 +29,7 @@ public record BackendSpec(
         int port,
         Duration startupTimeout,
         Map<String, String> env,
+        InheritEnv inheritEnv,
         Scope scope) {
 
     /** What runs the backend: exactly one of the four attributes is set. */
@@ -51,7 +55,13 @@ public record BackendSpec(
     public BackendSpec {
         command = List.copyOf(command);
         args = List.copyOf(args);
-        env = Map.copyOf(env);
+        env = Collections.unmodifiableMap(new LinkedHashMap<>(env)); // declaration order, for the log
+    }
+
+    /** The same spec with another env, e.g. with its references to other backends resolved. */
+    public BackendSpec withEnv(Map<String, String> resolved) {
+        return new BackendSpec(name, mode, app, command, dir, python, args, image, dockerfile, containerPort,
+                healthPath, port, startupTimeout, resolved, inheritEnv, scope);
     }
 
     /** Whether the port is picked by the extension rather than given by the user. */

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import dev.managedbackend.Backend;
 import dev.managedbackend.Backends;
+import dev.managedbackend.Scope;
 
 /**
  * The backends a test sees at one level (class or method): those started at this level, plus
@@ -19,32 +20,40 @@ public final class BackendsView implements Backends, AutoCloseable {
 
     private final BackendsView parent;
     private final Map<String, Backend> visibleHere;
+    private final Map<String, Scope> scopesHere;
     private final List<RunningBackend> owned;
     private final List<BackendSpec> perMethod;
 
     /**
      * @param parent    what the enclosing level sees, or null
      * @param started   backends available at this level, in declaration order
+     * @param scopes    the scope each of {@code started} was declared with, by name
      * @param owned     those of {@code started} this level stops when it ends
      * @param perMethod {@code Scope.METHOD} declarations, started afresh for each test below
      */
-    public BackendsView(BackendsView parent, List<? extends Backend> started,
+    public BackendsView(BackendsView parent, List<? extends Backend> started, Map<String, Scope> scopes,
             List<RunningBackend> owned, List<BackendSpec> perMethod) {
         this.parent = parent;
         this.visibleHere = new LinkedHashMap<>();
         started.forEach(backend -> visibleHere.put(backend.name(), backend));
+        this.scopesHere = Map.copyOf(scopes);
         this.owned = List.copyOf(owned);
         this.perMethod = List.copyOf(perMethod);
-        started.forEach(backend -> System.setProperty(urlProperty(backend), backend.baseUrl().toString()));
+        started.forEach(UrlProperty::set);
     }
 
-    /**
-     * {@code managedbackend.<name>.url}: set while the backend runs, for code under test or tools
-     * that cannot take a parameter. With classes running in parallel it holds the backend of that
-     * name that started last.
-     */
-    public static String urlProperty(Backend backend) {
-        return "managedbackend." + backend.name() + ".url";
+    /** The backends this level shows, by name (an inner declaration hides an outer one). */
+    public Map<String, Backend> visible() {
+        Map<String, Backend> all = new LinkedHashMap<>();
+        all().forEach(backend -> all.put(backend.name(), backend));
+        return all;
+    }
+
+    /** The scope of each backend this level shows, by name. */
+    public Map<String, Scope> visibleScopes() {
+        Map<String, Scope> scopes = parent == null ? new LinkedHashMap<>() : new LinkedHashMap<>(parent.visibleScopes());
+        scopes.putAll(scopesHere);
+        return scopes;
     }
 
     /** Scope.METHOD declarations of this level and the enclosing ones. */
@@ -99,10 +108,7 @@ public final class BackendsView implements Backends, AutoCloseable {
         RuntimeException failure = null;
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
-                RunningBackend backend = owned.get(i);
-                // another class's backend of the same name may have taken the property over
-                System.getProperties().remove(urlProperty(backend), backend.baseUrl().toString());
-                Stopping.stop(backend);
+                Stopping.stop(owned.get(i));
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;

@@ -3,7 +3,7 @@ package dev.managedbackend.internal;
 import java.util.Optional;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import dev.managedbackend.BackendConfigurationException;
 
 /**
  * Configured defaults, read through JUnit's configuration parameters (so from
@@ -44,7 +44,7 @@ public final class Config {
         } catch (NumberFormatException ignored) {
             // reported below with the same message as a value out of range
         }
-        throw new ExtensionConfigurationException(String.format(
+        throw new BackendConfigurationException(String.format(
                 "Configuration parameter %s = \"%s\" is not a whole number >= %d. Fix it in "
                         + "junit-platform.properties or the -D%s system property, or remove it "
                         + "to use the default %d.",
@@ -60,7 +60,7 @@ public final class Config {
         if (raw.get().equalsIgnoreCase("true") || raw.get().equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(raw.get());
         }
-        throw new ExtensionConfigurationException(String.format(
+        throw new BackendConfigurationException(String.format(
                 "Configuration parameter %s = \"%s\" is neither true nor false. Fix it in "
                         + "junit-platform.properties or the -D%s system property, or remove it "
                         + "to use the default %s.",

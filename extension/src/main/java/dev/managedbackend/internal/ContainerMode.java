@@ -2,7 +2,7 @@ package dev.managedbackend.internal;
 
 import java.lang.reflect.InvocationTargetException;
 
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import dev.managedbackend.BackendConfigurationException;
 
 /**
  * The way into container mode, which lives in {@code internal.container} and is the only code
@@ -25,7 +25,7 @@ final class ContainerMode {
         try {
             Class.forName(TESTCONTAINERS, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new ExtensionConfigurationException("backend '" + spec.name() + "' (" + spec.describe()
+            throw new BackendConfigurationException("backend '" + spec.name() + "' (" + spec.describe()
                     + "): container mode (" + spec.mode().attribute() + ") runs through Testcontainers, "
                     + "which is not on the test classpath. Add the test dependency "
                     + "org.testcontainers:testcontainers (2.0.x), e.g. in Maven: <dependency><groupId>"

@@ -41,6 +41,9 @@ public final class ProcessLauncher {
      */
     private static final Duration FAILED_START_GRACE = Duration.ofSeconds(1);
     private static final Pattern NO_UVICORN = Pattern.compile("No module named '?uvicorn'?(\\s|$)");
+    /** What Python and uvicorn print when the app cannot be imported. */
+    private static final Pattern IMPORT_ERROR = Pattern.compile(
+            "(?m)^(ModuleNotFoundError|ImportError): |Error loading ASGI app|Attribute \"[^\"]*\" not found in module");
 
     private final Settings settings;
 
@@ -134,11 +137,13 @@ public final class ProcessLauncher {
                 .redirectErrorStream(true)
                 .redirectOutput(Redirect.appendTo(log.path().toFile()));
         Map<String, String> env = builder.environment();
-        env.put("PORT", Integer.toString(lease.port()));
-        env.put("PYTHONUNBUFFERED", "1"); // so the app's own prints reach the log as they happen
-        env.putAll(spec.env());
+        Map<String, String> own = Map.of("PORT", Integer.toString(lease.port()),
+                "PYTHONUNBUFFERED", "1"); // so the app's own prints reach the log as they happen
+        Map<String, String> wanted = BackendEnvironment.of(spec.inheritEnv(), System.getenv(), own, spec.env());
+        env.clear();
+        env.putAll(wanted);
         String tag = CrashGuard.tag(spec.name());
-        env.put(OWNER_VARIABLE, tag);
+        env.put(OWNER_VARIABLE, tag); // last: no declared env can disown a backend
         // in a process group of its own where possible, so that its whole tree can be found later
         Optional<List<String>> grouped = ProcessGroups.inOwnGroup(command.argv(), spec.dir(), env);
         grouped.ifPresent(builder::command);
@@ -174,8 +179,11 @@ public final class ProcessLauncher {
         }
         return new BackendStartException(describe(spec, backend) + " exited with code " + exitCode
                 + " before it was ready, " + millis + " ms after launch."
-                + (spec.mode() == Mode.APP ? " If the traceback below shows an import error, check app = \""
-                        + spec.app() + "\" and dir = \"" + spec.dir() + "\"." : "")
+                + (spec.mode() == Mode.APP && backend.log().containsAfter(0, IMPORT_ERROR)
+                        ? " The traceback below shows an import error: check app = \"" + spec.app()
+                                + "\" (module:attribute, importable from dir) and dir = \"" + spec.dir()
+                                + "\", and that the app's dependencies are installed for " + python.path() + "."
+                        : "")
                 + System.lineSeparator() + backend.log().tailForMessage(), backend.logFile());
     }
 

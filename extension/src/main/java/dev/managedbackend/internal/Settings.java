@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import dev.managedbackend.BackendConfigurationException;
 
 import dev.managedbackend.ManagedBackend;
 
@@ -55,7 +55,7 @@ public record Settings(
         for (String entry : raw.split(",")) {
             String pair = entry.strip();
             if (!BUILD_ARG.matcher(pair).matches()) {
-                throw new ExtensionConfigurationException(String.format(
+                throw new BackendConfigurationException(String.format(
                         "Configuration parameter %s = \"%s\": entry \"%s\" is not KEY=VALUE. Write the "
                                 + "build arguments as comma-separated pairs, e.g. "
                                 + "BASE_IMAGE=python:3.12-slim,APP_VERSION=dev.",
@@ -79,7 +79,7 @@ public record Settings(
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new ExtensionConfigurationException(String.format(
+        throw new BackendConfigurationException(String.format(
                 "Configuration parameter %s = \"%s\" is not a port range FROM-TO with "
                         + "1024 <= FROM <= TO <= 65535, e.g. 20000-32767.",
                 ManagedBackend.PORT_RANGE_PROPERTY_NAME, range));

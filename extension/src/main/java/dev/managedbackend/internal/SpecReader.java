@@ -9,20 +9,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-
+import dev.managedbackend.BackendConfigurationException;
+import dev.managedbackend.InheritEnv;
 import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.Scope;
 import dev.managedbackend.internal.BackendSpec.Mode;
 
 /**
- * Turns {@link ManagedBackend} declarations into validated {@link BackendSpec}s. Every rule
- * lives here, and every violation is reported before anything starts, with the attribute, the
- * rule, the value and the fix.
+ * Turns {@link Declaration}s into validated {@link BackendSpec}s. Every rule lives here, and
+ * every violation is reported before anything starts, with the attribute, the rule, the value
+ * and the fix. A configured default applies only to an attribute that was not written.
  */
 public final class SpecReader {
 
@@ -39,80 +40,84 @@ public final class SpecReader {
         this.workingDir = workingDir.toAbsolutePath().normalize();
     }
 
-    /** Reads all declarations of one test class; names must be distinct. */
-    public List<BackendSpec> read(List<ManagedBackend> declarations, Class<?> testClass) {
+    /** Reads all declarations of one place (a test class); names must be distinct. */
+    public List<BackendSpec> read(List<Declaration> declarations, String declaredOn) {
         List<BackendSpec> specs = new ArrayList<>();
-        Map<String, ManagedBackend> byName = new LinkedHashMap<>();
-        for (ManagedBackend declaration : declarations) {
-            ManagedBackend previous = byName.putIfAbsent(declaration.name(), declaration);
+        Map<String, Declaration> byName = new LinkedHashMap<>();
+        for (Declaration declaration : declarations) {
+            Declaration previous = byName.putIfAbsent(declaration.name(), declaration);
             if (previous != null) {
-                throw new ExtensionConfigurationException(String.format(
+                throw new BackendConfigurationException(String.format(
                         "%s declares two @ManagedBackend with name = \"%s\"; names must be distinct "
                                 + "within a test class. Give each one its own name, e.g. "
                                 + "@ManagedBackend(name = \"users\", ...).",
-                        testClass.getName(), declaration.name()));
+                        declaredOn, declaration.name()));
             }
-            specs.add(read(declaration, testClass));
+            specs.add(read(declaration));
         }
-        EnvReferences.ordered(specs, testClass); // fails on unknown targets and cycles
         return specs;
     }
 
-    public BackendSpec read(ManagedBackend a, Class<?> testClass) {
-        String where = "@ManagedBackend(name = \"" + a.name() + "\") on " + testClass.getName();
-        if (a.name().isBlank()) {
-            throw invalid(where, "name = \"" + a.name() + "\" is blank; give the backend a name, "
+    public BackendSpec read(Declaration d) {
+        String where = d.origin();
+        if (d.name().isBlank()) {
+            throw invalid(where, "name = \"" + d.name() + "\" is blank; give the backend a name, "
                     + "or leave name out for \"default\"");
         }
-        Mode mode = mode(a, where);
-        Path dir = dir(a, where);
-        int port = a.port();
+        Mode mode = mode(d, where);
+        checkApplies(d, mode, where);
+        Path dir = mode.isContainer() ? workingDir : dir(d, where);
+        int port = d.port();
         if (port < 0 || port > 65535) {
             throw invalid(where, "port = " + port + " is outside 1..65535; use 0 to let the "
                     + "extension pick a free port, or a port from 1 to 65535");
         }
-        if (mode.isContainer() && (a.containerPort() < 1 || a.containerPort() > 65535)) {
-            throw invalid(where, "containerPort = " + a.containerPort() + " is outside 1..65535; "
-                    + "set it to the port the app listens on inside the container");
+        int containerPort = 0;
+        if (mode.isContainer()) {
+            containerPort = d.containerPort().isPresent() ? d.containerPort().getAsInt()
+                    : config.integer(ManagedBackend.CONTAINER_PORT_PROPERTY_NAME, 8000, 1);
+            if (containerPort < 1 || containerPort > 65535) {
+                throw invalid(where, "containerPort = " + containerPort + " is outside 1..65535; "
+                        + "set it to the port the app listens on inside the container");
+            }
         }
-        int timeout = a.startupTimeoutSeconds() != 60
-                ? a.startupTimeoutSeconds()
+        int timeout = d.startupTimeoutSeconds().isPresent() ? d.startupTimeoutSeconds().getAsInt()
                 : config.integer(ManagedBackend.STARTUP_TIMEOUT_PROPERTY_NAME, 60, 1);
         if (timeout <= 0) {
             throw invalid(where, "startupTimeoutSeconds = " + timeout + " is not positive; give "
                     + "the backend at least 1 second to start");
         }
-        String healthPath = !a.healthPath().equals("/health")
-                ? a.healthPath()
-                : config.string(ManagedBackend.HEALTH_PATH_PROPERTY_NAME).orElse("/health");
+        String healthPath = d.healthPath()
+                .orElseGet(() -> config.string(ManagedBackend.HEALTH_PATH_PROPERTY_NAME).orElse("/health"));
         if (!healthPath.isEmpty() && !healthPath.startsWith("/")) {
             throw invalid(where, "healthPath = \"" + healthPath + "\" does not start with '/'; "
                     + "write it as \"/" + healthPath + "\", or \"\" to only wait for the port");
         }
         if (mode == Mode.APP) {
-            checkUvicornArgs(a.args(), where);
+            checkUvicornArgs(d.args(), where);
         }
-        String dockerfile = mode == Mode.DOCKERFILE ? dockerfile(a, where) : a.dockerfile();
-        Scope scope = a.scope() != Scope.CLASS ? a.scope() : configuredScope();
-        return new BackendSpec(a.name(), mode, a.app(), Arrays.asList(a.command()), dir,
-                a.python().isEmpty() ? config.string(ManagedBackend.PYTHON_PROPERTY_NAME, "") : a.python(),
-                Arrays.asList(a.args()), a.image(), dockerfile, a.containerPort(), healthPath,
-                port, Duration.ofSeconds(timeout), env(a.env(), where), scope);
+        String dockerfile = mode == Mode.DOCKERFILE ? dockerfile(d, where) : "";
+        String python = mode != Mode.APP ? ""
+                : d.python().orElseGet(() -> config.string(ManagedBackend.PYTHON_PROPERTY_NAME, ""));
+        InheritEnv inheritEnv = mode.isContainer() ? InheritEnv.ALL : d.inheritEnv().orElseGet(this::configuredInheritEnv);
+        Scope scope = d.scope().orElseGet(this::configuredScope);
+        return new BackendSpec(d.name(), mode, d.app(), d.command(), dir, python, d.args(), d.image(), dockerfile,
+                containerPort, healthPath, port, Duration.ofSeconds(timeout), env(d.env(), where), inheritEnv, scope);
     }
 
-    private static Mode mode(ManagedBackend a, String where) {
+    private static Mode mode(Declaration d, String where) {
         Map<Mode, String> set = new LinkedHashMap<>();
-        if (!a.app().isEmpty()) {
-            set.put(Mode.APP, "app = \"" + a.app() + "\"");
+        if (!d.app().isEmpty()) {
+            set.put(Mode.APP, "app = \"" + d.app() + "\"");
         }
-        if (a.command().length > 0) {
-            set.put(Mode.COMMAND, "command = " + Arrays.toString(a.command()));
+        if (!d.command().isEmpty()) {
+            set.put(Mode.COMMAND, "command = " + d.command());
         }
-        if (!a.image().isEmpty()) {
-            set.put(Mode.IMAGE, "image = \"" + a.image() + "\"");
+        if (!d.image().isEmpty()) {
+            set.put(Mode.IMAGE, "image = \"" + d.image() + "\"");
         }
-        if (!a.dockerfile().isEmpty()) {
-            set.put(Mode.DOCKERFILE, "dockerfile = \"" + a.dockerfile() + "\"");
+        if (!d.dockerfile().isEmpty()) {
+            set.put(Mode.DOCKERFILE, "dockerfile = \"" + d.dockerfile() + "\"");
         }
         if (set.isEmpty()) {
             throw invalid(where, "exactly one of app, command, image, dockerfile must be set, but "
@@ -126,23 +131,56 @@ public final class SpecReader {
                     + "their own name");
         }
         Mode mode = set.keySet().iterator().next();
-        if (mode == Mode.APP && !APP.matcher(a.app()).matches()) {
-            throw invalid(where, "app = \"" + a.app() + "\" is not a uvicorn target; write it as "
+        if (mode == Mode.APP && !APP.matcher(d.app()).matches()) {
+            throw invalid(where, "app = \"" + d.app() + "\" is not a uvicorn target; write it as "
                     + "\"module:attribute\", e.g. \"app.main:app\"");
         }
-        if (mode == Mode.IMAGE && a.image().isBlank()) {
-            throw invalid(where, "image = \"" + a.image() + "\" is blank; name an image, e.g. "
+        if (mode == Mode.IMAGE && d.image().isBlank()) {
+            throw invalid(where, "image = \"" + d.image() + "\" is blank; name an image, e.g. "
                     + "\"my-app:dev\" or \"registry.example.com/team/app:1.4\"");
         }
-        if (mode == Mode.COMMAND && a.command()[0].isBlank()) {
-            throw invalid(where, "command = " + Arrays.toString(a.command()) + " starts with a "
-                    + "blank program name; put the program first, e.g. {\"./server\", \"--port\", \"{port}\"}");
+        if (mode == Mode.COMMAND && d.command().get(0).isBlank()) {
+            throw invalid(where, "command = " + d.command() + " starts with a blank program name; put the "
+                    + "program first, e.g. {\"./server\", \"--port\", \"{port}\"}");
         }
         return mode;
     }
 
-    private Path dir(ManagedBackend a, String where) {
-        String raw = !a.dir().equals(".") ? a.dir() : config.string(ManagedBackend.DIR_PROPERTY_NAME, ".");
+    /** An attribute written for a mode it does not apply to would be silently ignored: refuse it. */
+    private static void checkApplies(Declaration d, Mode mode, String where) {
+        String kind = mode.attribute() + " (" + switch (mode) {
+            case APP -> "a uvicorn app";
+            case COMMAND -> "a command";
+            case IMAGE, DOCKERFILE -> "a container";
+        } + ")";
+        if (mode != Mode.APP && d.python().isPresent()) {
+            throw notApplicable(where, "python = \"" + d.python().get() + "\"", "app backends (the interpreter "
+                    + "that runs uvicorn)", kind, mode.isContainer() ? "the image decides its interpreter"
+                    : "put the interpreter into command, e.g. {\"/path/to/python\", \"server.py\"}");
+        }
+        if (mode.isContainer() && d.dir().isPresent()) {
+            throw notApplicable(where, "dir = \"" + d.dir().get() + "\"", "process backends (their working "
+                    + "directory)", kind, mode == Mode.DOCKERFILE ? "the Dockerfile's folder is the build context"
+                    : "the image decides its working directory");
+        }
+        if (mode.isContainer() && d.inheritEnv().isPresent()) {
+            throw notApplicable(where, "inheritEnv = " + d.inheritEnv().get(), "process backends", kind,
+                    "a container never sees the test JVM's environment; it gets only env");
+        }
+        if (!mode.isContainer() && d.containerPort().isPresent()) {
+            throw notApplicable(where, "containerPort = " + d.containerPort().getAsInt(), "image and dockerfile "
+                    + "backends", kind, "use port to fix the port a process listens on");
+        }
+    }
+
+    private static BackendConfigurationException notApplicable(String where, String attribute, String appliesTo,
+            String kind, String instead) {
+        return invalid(where, attribute + " applies only to " + appliesTo + ", but this backend is " + kind
+                + " and would ignore it. Remove it (" + instead + ")");
+    }
+
+    private Path dir(Declaration d, String where) {
+        String raw = d.dir().orElseGet(() -> config.string(ManagedBackend.DIR_PROPERTY_NAME, "."));
         Path dir = workingDir.resolve(raw).normalize();
         if (!Files.isDirectory(dir)) {
             throw invalid(where, "dir = \"" + raw + "\" is not a directory (resolved to " + dir
@@ -153,10 +191,10 @@ public final class SpecReader {
     }
 
     /** The Dockerfile as an absolute path; it must exist before anything starts. */
-    private String dockerfile(ManagedBackend a, String where) {
-        Path file = workingDir.resolve(a.dockerfile()).normalize();
+    private String dockerfile(Declaration d, String where) {
+        Path file = workingDir.resolve(d.dockerfile()).normalize();
         if (!Files.isRegularFile(file)) {
-            throw invalid(where, "dockerfile = \"" + a.dockerfile() + "\" is not a file (resolved to "
+            throw invalid(where, "dockerfile = \"" + d.dockerfile() + "\" is not a file (resolved to "
                     + file + " from the working directory " + workingDir + "). Set dockerfile to the "
                     + "Dockerfile's path, relative to the test JVM's working directory or absolute; "
                     + "its folder is the build context");
@@ -164,11 +202,11 @@ public final class SpecReader {
         return file.toString();
     }
 
-    private static void checkUvicornArgs(String[] args, String where) {
+    private static void checkUvicornArgs(List<String> args, String where) {
         for (String arg : args) {
             String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             if (FORBIDDEN_UVICORN_ARGS.contains(option)) {
-                throw invalid(where, "args = " + Arrays.toString(args) + " contains " + option
+                throw invalid(where, "args = " + args + " contains " + option
                         + "; the extension passes the port itself and needs a TCP port to check. "
                         + (option.equals("--port") ? "Use the port attribute instead"
                                 : "Remove " + option));
@@ -176,7 +214,7 @@ public final class SpecReader {
         }
     }
 
-    private static Map<String, String> env(String[] entries, String where) {
+    private static Map<String, String> env(List<String> entries, String where) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String entry : entries) {
             int eq = entry.indexOf('=');
@@ -186,24 +224,42 @@ public final class SpecReader {
                         + "of letters, digits and '_' (not starting with a digit); write it as "
                         + "e.g. \"LOG_LEVEL=debug\"");
             }
-            env.put(key, entry.substring(eq + 1));
+            String value = entry.substring(eq + 1);
+            EnvReferences.parse(value).problem().ifPresent(problem -> {
+                throw invalid(where, "env entry \"" + entry + "\": " + problem);
+            });
+            env.put(key, value);
         }
         return env;
     }
 
     private Scope configuredScope() {
-        String raw = config.string(ManagedBackend.SCOPE_PROPERTY_NAME, "CLASS");
-        try {
-            return Scope.valueOf(raw.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ExtensionConfigurationException(String.format(
-                    "Configuration parameter %s = \"%s\" is not a scope; use one of %s.",
-                    ManagedBackend.SCOPE_PROPERTY_NAME, raw,
-                    Arrays.stream(Scope.values()).map(Enum::name).collect(Collectors.joining(", "))));
-        }
+        return configuredEnum(ManagedBackend.SCOPE_PROPERTY_NAME, Scope.class, Scope.CLASS, "a scope");
     }
 
-    private static ExtensionConfigurationException invalid(String where, String problem) {
-        return new ExtensionConfigurationException(where + ": " + problem + ".");
+    private InheritEnv configuredInheritEnv() {
+        return configuredEnum(ManagedBackend.INHERIT_ENV_PROPERTY_NAME, InheritEnv.class, InheritEnv.ALL,
+                "an inheritEnv choice");
+    }
+
+    /** A configured enum value; {@code DEFAULT} is the annotation's "not written" marker, not a choice. */
+    private <E extends Enum<E>> E configuredEnum(String key, Class<E> type, E fallback, String what) {
+        Optional<String> raw = config.string(key);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        List<String> choices = Arrays.stream(type.getEnumConstants()).map(Enum::name)
+                .filter(name -> !name.equals("DEFAULT")).toList();
+        String upper = raw.get().toUpperCase(Locale.ROOT);
+        if (choices.contains(upper)) {
+            return Enum.valueOf(type, upper);
+        }
+        throw new BackendConfigurationException(String.format(
+                "Configuration parameter %s = \"%s\" is not %s; use one of %s.",
+                key, raw.get(), what, choices.stream().collect(Collectors.joining(", "))));
+    }
+
+    private static BackendConfigurationException invalid(String where, String problem) {
+        return new BackendConfigurationException(where + ": " + problem + ".");
     }
 }

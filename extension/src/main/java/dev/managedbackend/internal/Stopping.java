@@ -12,6 +12,7 @@ public final class Stopping {
     }
 
     public static void stop(RunningBackend backend) {
+        UrlProperty.clear(backend);
         boolean wasRunning = backend.isRunning();
         long start = System.nanoTime();
         backend.close();

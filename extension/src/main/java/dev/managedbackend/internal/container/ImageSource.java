@@ -3,12 +3,12 @@ package dev.managedbackend.internal.container;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.testcontainers.utility.DockerImageName;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 
+import dev.managedbackend.BackendConfigurationException;
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.internal.BackendSpec;
@@ -63,7 +63,7 @@ final class ImageSource {
         try {
             return DockerImageName.parse(spec.image());
         } catch (IllegalArgumentException e) {
-            throw new ExtensionConfigurationException("backend '" + spec.name() + "': image = \""
+            throw new BackendConfigurationException("backend '" + spec.name() + "': image = \""
                     + spec.image() + "\" is not a valid image name (" + e.getMessage() + "); write it as "
                     + "[registry/]repository[:tag], e.g. \"my-app:dev\".", e);
         }
