@@ -56,6 +56,40 @@ class ScopeTests {
         assertThat(OwnProcesses.isAlive(first)).describedAs("RUN backend after the run").isFalse();
     }
 
+    @Test
+    void aClassBackendStopsWhenItsClassEndsNotWhenTheJvmExits() {
+        // Reported on Jupiter 5.10-5.12, which close only Store.CloseableResource values.
+        EngineExecutionResults results = TestKit.run(FirstClassCases.class, SecondClassCases.class);
+
+        TestKit.assertAllPassed(results, 2);
+        assertThat(SEEN).containsEntry("first alive during second", false);
+        assertThat(OwnProcesses.isAlive((Long) SEEN.get("second pid"))).isFalse();
+    }
+
+    @Test
+    void theUrlPropertyOfARunBackendIsGoneOnceItStops() {
+        TestKit.assertAllPassed(TestKit.run(FirstRunScopedCases.class), 1);
+
+        assertThat(System.getProperty("managedbackend.default.url")).isNull();
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.hello:app")
+    static class FirstClassCases {
+        @Test
+        void record(Backend backend) {
+            SEEN.put("first pid", backend.pid().getAsLong());
+        }
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.hello:app")
+    static class SecondClassCases {
+        @Test
+        void record(Backend backend) {
+            SEEN.put("second pid", backend.pid().getAsLong());
+            SEEN.put("first alive during second", OwnProcesses.isAlive((Long) SEEN.get("first pid")));
+        }
+    }
+
     @ManagedBackend(dir = DIR, app = "apps.hello:app", scope = Scope.METHOD)
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class PerMethodCases {

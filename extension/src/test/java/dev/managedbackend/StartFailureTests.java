@@ -35,8 +35,9 @@ class StartFailureTests {
         Failure failure = Failure.of(BrokenAppCases.class);
 
         Matcher message = Messages.assertMatches(failure.message, "backend 'default' (uvicorn apps.broken:app, "
-                + "pid {pid}) exited with code 1 before it was ready, {n} ms after launch. If the traceback "
-                + "below shows an import error, check app = \"apps.broken:app\" and dir = \"" + APPS + "\"." + NL
+                + "pid {pid}) exited with code 1 before it was ready, {n} ms after launch. The traceback "
+                + "below shows an import error: check app = \"apps.broken:app\" (module:attribute, importable from "
+                + "dir) and dir = \"" + APPS + "\", and that the app's dependencies are installed for {...}." + NL
                 + "Log {log}, last lines:" + NL
                 + "{...}  |     import module_that_does_not_exist  # noqa: F401" + NL
                 + "{...}  | ModuleNotFoundError: No module named 'module_that_does_not_exist'");

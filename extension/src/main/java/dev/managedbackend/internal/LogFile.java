@@ -2,7 +2,6 @@ package dev.managedbackend.internal;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+
+import dev.managedbackend.BackendStartException;
 
 /**
  * A backend's log file. The child process writes to it directly (its stdout and stderr are
@@ -54,7 +55,7 @@ public final class LogFile {
             Files.createFile(path);
             return new LogFile(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not create the backend log file " + dir.resolve(file)
+            throw new BackendStartException("Could not create the backend log file " + dir.resolve(file)
                     + "; set -D" + dev.managedbackend.ManagedBackend.LOG_DIR_PROPERTY_NAME
                     + " to a writable folder", e);
         }

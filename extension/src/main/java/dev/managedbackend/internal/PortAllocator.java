@@ -1,7 +1,6 @@
 package dev.managedbackend.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,6 +12,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.managedbackend.BackendStartException;
@@ -44,13 +47,9 @@ public final class PortAllocator {
 
     public static PortAllocator forStateDir(Path stateDir) {
         return BY_STATE_DIR.computeIfAbsent(stateDir.toAbsolutePath().normalize(), dir -> {
-            try {
-                Path file = StateDirectory.ensure(dir).resolve("ports.lock");
-                return new PortAllocator(FileChannel.open(file, StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE));
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not open the port lease file in " + dir, e);
-            }
+            Path file = StateDirectory.ensure(dir).resolve("ports.lock");
+            return new PortAllocator(onLockThread(() -> FileChannel.open(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE), "open the port lease file " + file));
         });
     }
 
@@ -84,15 +83,64 @@ public final class PortAllocator {
     }
 
     private PortLease tryLease(int port) {
+        FileLock lock = onLockThread(() -> {
+            try {
+                return leases.tryLock(port, 1, false);
+            } catch (OverlappingFileLockException e) {
+                return null; // leased by this JVM already
+            }
+        }, "lease port " + port);
+        return lock == null ? null : new PortLease(port, lock);
+    }
+
+    /** Releases a lease; on the lock thread, like every operation on the channel. */
+    static void release(FileLock lock) {
+        onLockThread(() -> {
+            if (lock.isValid()) {
+                lock.release();
+            }
+            return null;
+        }, "release a port lease");
+    }
+
+    /** Something to do with the lease file that can throw. */
+    private interface LockOperation<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code operation} on the one thread that touches the lease file. A FileChannel is
+     * closed by an interrupt of a thread that uses it, and closing it would drop every lease of
+     * this JVM at once; starts are interrupted on purpose (a sibling failed, a timeout), so no
+     * such thread may ever use the channel. The caller waits for it even when interrupted (it
+     * takes microseconds) and keeps its interrupt flag.
+     */
+    private static <T> T onLockThread(LockOperation<T> operation, String what) {
+        Future<T> result = LOCK_THREAD.submit(operation::run);
+        boolean interrupted = false;
         try {
-            FileLock lock = leases.tryLock(port, 1, false);
-            return lock == null ? null : new PortLease(port, lock);
-        } catch (OverlappingFileLockException e) {
-            return null; // leased by this JVM already
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not lease port " + port, e);
+            while (true) {
+                try {
+                    return result.get(); // the operation is short: finish it even if interrupted
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new BackendStartException("Could not " + what + ": " + e.getCause(), e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
+
+    /** Lives as long as the JVM's leases do; a daemon, so it never keeps the JVM alive. */
+    private static final ExecutorService LOCK_THREAD = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "managed-backend port leases");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** Whether a server could bind {@code host:port} now (same SO_REUSEADDR as uvicorn). */
     public static boolean canBind(String host, int port) {

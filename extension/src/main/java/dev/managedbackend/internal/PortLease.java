@@ -1,6 +1,5 @@
 package dev.managedbackend.internal;
 
-import java.io.IOException;
 import java.nio.channels.FileLock;
 
 /**
@@ -25,8 +24,8 @@ public final class PortLease implements AutoCloseable {
     @Override
     public void close() {
         try {
-            lock.release();
-        } catch (IOException ignored) {
+            PortAllocator.release(lock);
+        } catch (RuntimeException ignored) {
             // the channel is shared and stays open; a failed release only matters if the JVM
             // lives on, and then the lock goes with the JVM anyway
         }

@@ -103,7 +103,7 @@ public final class ProcessLauncher {
                         + ", or raise startupTimeoutSeconds if it needs longer."
                         + System.lineSeparator() + "Command: " + String.join(" ", command.argv())
                         + System.lineSeparator() + log.tailForMessage(), log.path());
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) { // Awaitility rethrows an interrupt as a raw InterruptedException
                 backend.stop(FAILED_START_GRACE);
                 throw e;
             }

@@ -1,11 +1,12 @@
 package dev.managedbackend.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+
+import dev.managedbackend.BackendStartException;
 
 /**
  * This user's folder for run state shared between test JVMs (port leases). Private to the user
@@ -33,7 +34,7 @@ final class StateDirectory {
             }
             return dir;
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not create the managed-backend state folder " + dir
+            throw new BackendStartException("Could not create the managed-backend state folder " + dir
                     + "; set -D" + dev.managedbackend.ManagedBackend.STATE_DIR_PROPERTY_NAME
                     + " to a writable folder", e);
         }
