@@ -31,7 +31,8 @@ class InjectionTests {
         assertThat(TestKit.testFailure(results, "intParameter"))
                 .isExactlyInstanceOf(ParameterResolutionException.class)
                 .hasMessage("@BackendUrl parameter int arg0 of TwoBackendsCases.intParameter(int) has type int, "
-                        + "which cannot hold a URL; use java.net.URI, java.net.URL, String or okhttp3.HttpUrl.");
+                        + "which cannot hold a URL; use java.net.URI, java.net.URL, String or okhttp3.HttpUrl.")
+                .hasCauseExactlyInstanceOf(ExtensionConfigurationException.class); // the cause is kept
         assertThat(TestKit.testFailure(results, "unknownName"))
                 .isExactlyInstanceOf(ParameterResolutionException.class)
                 .hasMessage("parameter URI arg1 of TwoBackendsCases.unknownName(URI, URI) asks for backend "
