@@ -3,6 +3,7 @@ package dev.managedbackend.internal;
 import java.lang.reflect.InvocationTargetException;
 
 import dev.managedbackend.BackendConfigurationException;
+import dev.managedbackend.BackendStartException;
 
 /**
  * The way into container mode, which lives in {@code internal.container} and is the only code
@@ -39,9 +40,9 @@ final class ContainerMode {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new IllegalStateException("Could not set up container mode: " + e.getCause(), e.getCause());
+            throw new BackendStartException("Could not set up container mode: " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new IllegalStateException("Could not set up container mode (" + LAUNCHER + "): " + e
+            throw new BackendStartException("Could not set up container mode (" + LAUNCHER + "): " + e
                     + ". Is the Testcontainers version on the classpath a 2.0.x?", e);
         }
     }

@@ -26,10 +26,10 @@ import java.util.Set;
  * watchdog's braces. Runs once per JVM and state folder, when the first backend starts.
  *
  * <p>Only entries whose owner is dead are touched: a JVM that runs right now, in parallel, keeps
- * everything. For each such entry it stops the processes that carry the entry's environment tag
- * (and the recorded root process, if its start stamp still matches), and removes its container.
- * A process whose pid was reused by an unrelated program carries no tag and has another start
- * stamp, so it is never signalled. Each entry is locked while it is swept, so two JVMs starting
+ * everything. For each such entry it stops the processes that carry the entry's environment tag,
+ * checked again right before each signal, and removes its container. A process that carries no
+ * tag (a reused pid, an unrelated program an entry names) is never signalled, whatever the
+ * entry says about it. Each entry is locked while it is swept, so two JVMs starting
  * at once do not both work on it; it is removed once nothing of it is left.
  */
 public final class LedgerSweep {
@@ -111,9 +111,10 @@ public final class LedgerSweep {
     }
 
     /**
-     * SIGTERM, a second of grace, SIGKILL: to every process that carries one of the entries' tags
-     * (matched twice: in the scan, and again after its handle was taken) and to each recorded root
-     * process whose start stamp still matches. Returns the tags of which something survived.
+     * SIGTERM, a second of grace, SIGKILL: to every process that carries one of the entries' tags,
+     * matched in the scan and again right before each signal. A recorded root process that still
+     * runs (same start stamp) but does not carry the tag is left alone and reported: pid and start
+     * time are public, so they prove nothing. Returns the tags of which something survived.
      */
     private static Set<String> stopProcesses(List<Claimed> entries, List<Long> stopped) {
         Map<String, LedgerEntry> byTag = new LinkedHashMap<>();
@@ -121,29 +122,39 @@ public final class LedgerSweep {
         ProcessTable table = OshiProcessTable.create();
         Map<ProcessHandle, String> targets = new LinkedHashMap<>();
         for (Map.Entry<Long, String> found : table.withTags(byTag.keySet()).entrySet()) {
-            long pid = found.getKey();
-            ProcessHandle.of(pid)
-                    .filter(handle -> table.tagOf(pid).filter(found.getValue()::equals).isPresent())
-                    .ifPresent(handle -> targets.put(handle, found.getValue()));
+            ProcessHandle.of(found.getKey()).ifPresent(handle -> targets.put(handle, found.getValue()));
         }
         for (LedgerEntry entry : byTag.values()) {
-            if (entry.pid() > 0 && targets.keySet().stream().noneMatch(h -> h.pid() == entry.pid())) {
-                ProcessHandle.of(entry.pid())
-                        .filter(handle -> ProcessIdentity.isAlive(entry.pid(), entry.pidStart()))
-                        .ifPresent(handle -> targets.put(handle, entry.tag()));
+            if (entry.pid() > 0 && targets.keySet().stream().noneMatch(h -> h.pid() == entry.pid())
+                    && ProcessIdentity.isAlive(entry.pid(), entry.pidStart())) {
+                LOG.log(Level.WARNING, "managed-backend: left pid " + entry.pid() + " alone: the ledger entry "
+                        + entry.describe() + " names it, but its environment does not carry the tag "
+                        + entry.tag() + " (or cannot be read), so it is not provably ours");
             }
         }
         if (targets.isEmpty()) {
             return Set.of();
         }
-        targets.keySet().forEach(ProcessHandle::destroy);
-        List<ProcessHandle> left = awaitGone(targets.keySet(), TERM_GRACE);
-        left.forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> signalled = new ArrayList<>();
+        targets.forEach((handle, tag) -> {
+            if (stillTagged(table, handle, tag)) {
+                handle.destroy();
+                signalled.add(handle);
+            }
+        });
+        List<ProcessHandle> left = awaitGone(signalled, TERM_GRACE);
+        left.stream().filter(handle -> stillTagged(table, handle, targets.get(handle)))
+                .forEach(ProcessHandle::destroyForcibly);
         left = awaitGone(left, KILL_WAIT);
-        targets.keySet().stream().map(ProcessHandle::pid).sorted().forEach(stopped::add);
+        signalled.stream().map(ProcessHandle::pid).sorted().forEach(stopped::add);
         Set<String> surviving = new HashSet<>();
         left.forEach(handle -> surviving.add(targets.get(handle)));
         return surviving;
+    }
+
+    /** The tag check right before a signal: the pid may have been reused since the scan. */
+    private static boolean stillTagged(ProcessTable table, ProcessHandle handle, String tag) {
+        return handle.isAlive() && table.tagOf(handle.pid()).filter(tag::equals).isPresent();
     }
 
     private static boolean remove(ContainerRemover remover, LedgerEntry entry) {
