@@ -12,13 +12,22 @@ final class ChildJvm {
     private ChildJvm() {
     }
 
+    /**
+     * The suite's own state folder for a child JVM, so that no test touches the developer's
+     * ledger or port leases (surefire sets it; see extension/pom.xml).
+     */
+    static List<String> stateDirArg() {
+        String stateDir = System.getProperty(ManagedBackend.STATE_DIR_PROPERTY_NAME);
+        return stateDir == null ? List.of() : List.of("-D" + ManagedBackend.STATE_DIR_PROPERTY_NAME + "=" + stateDir);
+    }
+
     /** Runs {@code mainClass} with {@code args}; its output goes to {@code output}. */
     static Process start(Class<?> mainClass, Path output, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"),
-                mainClass.getName()));
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        command.addAll(stateDirArg());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         try {
             return new ProcessBuilder(command).redirectErrorStream(true)

@@ -48,6 +48,8 @@ final class IsolatedRun {
         this.report = dir.resolve("report.properties");
         this.output = dir.resolve("child.log");
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // the suite's own state folder, never the developer's; a -D in jvmArgs comes later and wins
+        command.addAll(ChildJvm.stateDirArg());
         command.addAll(jvmArgs);
         command.addAll(List.of("-cp", classPath, IsolatedRun.class.getName(), report.toString()));
     }

@@ -81,6 +81,41 @@ class LedgerSweepTests {
     }
 
     @Test
+    void anEntryAnotherUserOwnsIsIgnoredAndKept() throws Exception {
+        Path state = temp.resolve("state");
+        String tag = uniqueTag("foreign");
+        Process tagged = sleep(tag);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path entry = writeEntry(state, gone.pid(), 4242, tag, tagged.pid(), startOf(tagged.pid()));
+        Files.setAttribute(entry, "unix:uid", 65534); // nobody: root (CI) can give it away
+
+        LedgerSweep.Result result = CrashGuard.sweepNow(state);
+
+        assertThat(result.isEmpty()).isTrue();
+        assertThat(tagged.waitFor(1500, TimeUnit.MILLISECONDS)).describedAs("never signalled").isFalse();
+        assertThat(entry).exists();
+    }
+
+    @Test
+    void anEntryThatIsALinkIsIgnored() throws Exception {
+        Path state = temp.resolve("state");
+        String tag = uniqueTag("linked");
+        Process tagged = sleep(tag);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path real = writeEntry(state, gone.pid(), 4242, tag, tagged.pid(), startOf(tagged.pid()));
+        Path elsewhere = Files.move(real, temp.resolve("elsewhere.entry"));
+        Files.createSymbolicLink(real, elsewhere);
+
+        LedgerSweep.Result result = CrashGuard.sweepNow(state);
+
+        assertThat(result.isEmpty()).isTrue();
+        assertThat(tagged.waitFor(1500, TimeUnit.MILLISECONDS)).describedAs("never signalled").isFalse();
+        assertThat(elsewhere).exists();
+    }
+
+    @Test
     void aLiveOwnersEntriesAreNeverTouched() throws Exception {
         Path state = temp.resolve("state");
         String tag = uniqueTag("live");
@@ -184,7 +219,7 @@ class LedgerSweepTests {
     }
 
     /** Writes a ledger entry the way a test JVM would have (see LedgerEntry). */
-    private static void writeEntry(Path state, long ownerPid, long ownerStart, String tag, long pid, long pidStart)
+    private static Path writeEntry(Path state, long ownerPid, long ownerStart, String tag, long pid, long pidStart)
             throws IOException {
         Path dir = Files.createDirectories(state.resolve("ledger"));
         Properties p = new Properties();
@@ -199,10 +234,11 @@ class LedgerSweepTests {
         p.setProperty("command", "sleep 300");
         p.setProperty("container", "");
         p.setProperty("dockerHost", "");
-        try (var out = Files.newBufferedWriter(dir.resolve(boot() + "-" + ownerPid + "-" + ownerStart + "-"
-                + System.nanoTime() + ".entry"))) {
+        Path entry = dir.resolve(boot() + "-" + ownerPid + "-" + ownerStart + "-" + System.nanoTime() + ".entry");
+        try (var out = Files.newBufferedWriter(entry)) {
             p.store(out, null);
         }
+        return entry;
     }
 
     /** Start of {@code pid} in clock ticks since boot (field 22 of /proc/pid/stat). */

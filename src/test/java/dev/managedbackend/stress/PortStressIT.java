@@ -36,7 +36,9 @@ class PortStressIT {
         long started = System.nanoTime();
         List<Process> jvms = new ArrayList<>();
         for (int i = 0; i < JVMS; i++) {
+            // one state folder for the four (so they lease ports from each other), the build's own
             jvms.add(new ProcessBuilder(java, "-cp", classpath, "-Dstress.out=" + out, "-Dstress.range=" + RANGE,
+                    "-Dmanagedbackend.stateDir=" + System.getProperty("managedbackend.stateDir", out + ".state"),
                     StressJvm.class.getName(), Integer.toString(REPETITIONS))
                     .redirectErrorStream(true).start());
         }

@@ -7,9 +7,11 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.managedbackend.BackendStartException;
+import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.internal.os.PrivateFolder;
 
 /**
  * Where ports are chosen. "Bind port 0, close, hand the number on" lets two JVMs, or any other
@@ -48,8 +52,19 @@ public final class PortAllocator {
     public static PortAllocator forStateDir(Path stateDir) {
         return BY_STATE_DIR.computeIfAbsent(stateDir.toAbsolutePath().normalize(), dir -> {
             Path file = StateDirectory.ensure(dir).resolve("ports.lock");
-            return new PortAllocator(onLockThread(() -> FileChannel.open(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE), "open the port lease file " + file));
+            FileChannel channel = onLockThread(() -> FileChannel.open(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), "open the port lease file " + file);
+            Optional<String> untrusted = PrivateFolder.untrustedEntry(file);
+            if (untrusted.isPresent()) {
+                onLockThread(() -> {
+                    channel.close();
+                    return null;
+                }, "close " + file);
+                throw new BackendStartException("The port lease file " + file + " " + untrusted.get() + "; remove it "
+                        + "(it is made again), or point " + ManagedBackend.STATE_DIR_PROPERTY_NAME + " at a folder of "
+                        + "your own.");
+            }
+            return new PortAllocator(channel);
         });
     }
 
@@ -71,7 +86,7 @@ public final class PortAllocator {
         }
         throw new BackendStartException(String.format("Found no free port on %s in %d-%d after "
                 + "%d tries. Widen the range with -D%s=FROM-TO, or stop what holds these ports.",
-                host, from, to, MAX_PICKS, dev.managedbackend.ManagedBackend.PORT_RANGE_PROPERTY_NAME));
+                host, from, to, MAX_PICKS, ManagedBackend.PORT_RANGE_PROPERTY_NAME));
     }
 
     /**

@@ -1,16 +1,16 @@
 package dev.managedbackend.internal;
 
-import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import dev.managedbackend.BackendStartException;
+import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.internal.os.PrivateFolder;
 
 /**
- * This user's folder for run state shared between test JVMs (port leases). Private to the user
- * (mode 700), so no other user can read it or plant files in it.
+ * This user's folder for run state shared between test JVMs (port leases, the crash ledger).
+ * Used only if it is private to the user (see {@link PrivateFolder}), so no other user can read
+ * it or plant files in it.
  */
 final class StateDirectory {
 
@@ -25,18 +25,16 @@ final class StateDirectory {
         return Path.of(System.getProperty("user.home"), ".cache", "managed-backend");
     }
 
-    /** Creates the folder if needed, owner-only where the file system has POSIX permissions. */
+    /**
+     * Creates the folder if needed (mode 700), else checks that it is private: owned by this user,
+     * not a link, writable by nobody else (a folder of ours that is too open is repaired).
+     */
     static Path ensure(Path dir) {
         try {
-            Files.createDirectories(dir);
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new BackendStartException("Could not create the managed-backend state folder " + dir
-                    + "; set -D" + dev.managedbackend.ManagedBackend.STATE_DIR_PROPERTY_NAME
-                    + " to a writable folder", e);
+            return PrivateFolder.ensure(dir, "The managed-backend state folder (" + ManagedBackend.STATE_DIR_PROPERTY_NAME
+                    + ")");
+        } catch (PrivateFolder.NotPrivate e) {
+            throw new BackendStartException(e.getMessage() + ".", e);
         }
     }
 }

@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.ProcessLauncher;
 import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.os.PrivateFolder;
 
 /**
  * Crash safety: whatever happens to the test JVM, no backend it started outlives it. Three
@@ -75,7 +77,9 @@ public final class CrashGuard {
         Ledger ledger;
         try {
             ledger = Ledger.open(stateDir);
-        } catch (IOException | RuntimeException e) {
+        } catch (PrivateFolder.NotPrivate e) {
+            throw new BackendStartException(e.getMessage() + ".", e); // never used, never swept
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "managed-backend: no crash ledger in " + stateDir + " (" + e + "); backends "
                     + "of a test JVM that is killed are stopped by the watchdog only");
             return new CrashGuard(null, logDir);
@@ -212,7 +216,7 @@ public final class CrashGuard {
     }
 
     /** For tests: sweeps the ledger of {@code stateDir} now, as a new JVM's first backend would. */
-    public static LedgerSweep.Result sweepNow(Path stateDir) throws IOException {
+    public static LedgerSweep.Result sweepNow(Path stateDir) throws IOException, PrivateFolder.NotPrivate {
         return LedgerSweep.sweep(Ledger.open(stateDir));
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,14 +17,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.internal.os.PrivateFolder;
+
 /**
  * The folder {@code <stateDir>/ledger}: one small file per running backend of any test JVM of
  * this user, written when it starts and removed when it stops. What a crashed JVM left there is
  * what the next JVM's {@link LedgerSweep} cleans up. Owner-only (folder 700, files 600), inside
- * the state folder that is owner-only too, so no other user can read or plant entries.
+ * the state folder that is owner-only too, so no other user can read or plant entries; an entry
+ * that is a link or that another user owns is ignored with a warning.
  */
 final class Ledger {
 
+    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     /** A half-written entry (its writer died between write and rename) is dropped after this. */
     private static final Duration STALE_PARTIAL = Duration.ofMinutes(10);
@@ -37,20 +41,14 @@ final class Ledger {
         this.dir = dir;
     }
 
-    /** The ledger inside {@code stateDir}, created owner-only if needed. */
-    static Ledger open(Path stateDir) throws IOException {
-        Path dir = stateDir.resolve("ledger");
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(stateDir);
-            if (POSIX) {
-                Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectories(dir);
-            }
-        }
-        return new Ledger(dir);
+    /**
+     * The ledger inside {@code stateDir}, created owner-only if needed; both folders must be
+     * private to this user (see {@link PrivateFolder}).
+     */
+    static Ledger open(Path stateDir) throws PrivateFolder.NotPrivate {
+        String what = "The managed-backend state folder (" + ManagedBackend.STATE_DIR_PROPERTY_NAME + ")";
+        PrivateFolder.ensure(stateDir, what);
+        return new Ledger(PrivateFolder.ensure(stateDir.resolve("ledger"), "The crash ledger in " + what));
     }
 
     Path dir() {
@@ -105,6 +103,13 @@ final class Ledger {
         }
         for (String name : names) {
             Path file = dir.resolve(name);
+            Optional<String> untrusted = PrivateFolder.untrustedEntry(file);
+            if (untrusted.isPresent()) {
+                // not written by this user's test JVMs: never acted on, never deleted
+                LOG.log(System.Logger.Level.WARNING, "managed-backend: ignoring the ledger entry " + file + ": it "
+                        + untrusted.get());
+                continue;
+            }
             Optional<LedgerEntry.Owner> owner = LedgerEntry.ownerOf(file);
             if (owner.isEmpty()) {
                 dropIfStalePartial(file);
