@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,13 +23,16 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 /**
  * JUnit's parallel execution, classes and methods concurrent: every class gets its own CLASS
  * backend on its own port, the classes that declare an identical RUN backend share exactly one,
- * and nothing is left afterwards.
+ * and nothing is left afterwards. Latches prove that the classes really ran at the same time.
  */
 @ExtendWith(OwnProcesses.class)
 class ParallelExecutionTests {
 
     static final List<String> SEEN = new CopyOnWriteArrayList<>();
     static final Map<String, Long> RUN_PIDS = new ConcurrentHashMap<>();
+    /** The "one" tests of the three CLASS fixtures, and of the three RUN fixtures, meet here. */
+    static volatile CountDownLatch ownTogether;
+    static volatile CountDownLatch runTogether;
 
     private static final Map<String, String> PARALLEL = Map.of(
             "junit.jupiter.execution.parallel.enabled", "true",
@@ -40,6 +45,8 @@ class ParallelExecutionTests {
     void classesAndMethodsInParallelShareNothingByAccidentAndOneRunBackendOnPurpose() {
         SEEN.clear();
         RUN_PIDS.clear();
+        ownTogether = new CountDownLatch(3);
+        runTogether = new CountDownLatch(3);
         EngineExecutionResults results = TestKit.run(PARALLEL, ClassA.class, ClassB.class, ClassC.class,
                 RunA.class, RunB.class, RunC.class);
 
@@ -57,6 +64,15 @@ class ParallelExecutionTests {
         assertThat(ports).as("distinct ports").hasSize(3);
         assertThat(Set.copyOf(RUN_PIDS.values())).as("one RUN backend for the three classes").hasSize(1);
         assertThat(RUN_PIDS).hasSize(6);
+        // the latches opened: the three classes really ran at the same time, each with its backend up
+        assertThat(ownTogether.getCount()).isZero();
+        assertThat(runTogether.getCount()).isZero();
+    }
+
+    /** Waits until the two other classes' tests are running too; fails if they never are. */
+    static void meet(CountDownLatch latch) throws InterruptedException {
+        latch.countDown();
+        assertThat(latch.await(60, TimeUnit.SECONDS)).describedAs("the other classes ran at the same time").isTrue();
     }
 
     @Target(ElementType.TYPE)
@@ -75,6 +91,7 @@ class ParallelExecutionTests {
         @Test
         void one(Backend backend) throws InterruptedException {
             note(backend);
+            meet(ownTogether);
         }
 
         @Test
@@ -91,8 +108,9 @@ class ParallelExecutionTests {
 
     abstract static class RunBase {
         @Test
-        void one(Backend backend) {
+        void one(Backend backend) throws InterruptedException {
             note("one", backend);
+            meet(runTogether);
         }
 
         @Test
