@@ -3,6 +3,7 @@ package dev.managedbackend.internal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -14,6 +15,8 @@ import dev.managedbackend.internal.crash.CrashGuard;
  * setsid exists, also leads a process group of its own: {@code pgid > 0}).
  */
 final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
+
+    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
 
     private final String name;
     private final Process process;
@@ -117,13 +120,24 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
         if (closed) {
             return;
         }
+        List<ProcessHandle> survivors = List.of();
         try {
-            ProcessTreeStopper.stop(process.toHandle(), pgid, tag, grace);
+            survivors = ProcessTreeStopper.stop(process.toHandle(), pgid, tag, grace);
         } finally {
             closed = true;
-            crashGuard.close();
-            lease.close();
             LiveBackends.remove(this);
+            if (survivors.isEmpty()) {
+                crashGuard.close();
+                lease.close();
+            } else {
+                // no silent survivors: the ledger entry, the watchdog's registration and the port
+                // lease stay, so the watchdog or the next sweep finishes the job
+                LOG.log(System.Logger.Level.WARNING, "managed-backend: backend '" + name + "' was stopped, but "
+                        + survivors.stream().map(p -> p.pid() + p.info().command().map(c -> " (" + c + ")").orElse(""))
+                                .toList()
+                        + " still run: stuck after SIGKILL, or not provably its own (no " + ProcessLauncher.OWNER_VARIABLE
+                        + " tag), so left alone. Its crash-ledger entry stays for the next sweep.");
+            }
         }
     }
 

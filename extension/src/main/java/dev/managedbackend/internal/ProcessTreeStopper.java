@@ -17,8 +17,9 @@ import dev.managedbackend.internal.crash.ProcessIdentity;
  * (see {@code ProcessGroups}) also has the members of that group stopped that are no longer its
  * descendants (re-parented earlier: a daemonizing server, workers of a parent that died), and
  * after the stop any member that appeared meanwhile is killed; a member counts only if it carries
- * the backend's environment tag. Signals go through {@link ProcessHandle}, which checks the start
- * time as well as the pid, so a pid that was reused by an unrelated process is never signalled.
+ * the backend's environment tag. Nothing but the root is signalled unless it carries the tag,
+ * checked right before each signal; signals go through {@link ProcessHandle}, which checks the
+ * start time as well as the pid.
  */
 final class ProcessTreeStopper {
 
@@ -28,40 +29,71 @@ final class ProcessTreeStopper {
     private ProcessTreeStopper() {
     }
 
-    /** Stops {@code root} and its descendants; returns once all are gone or SIGKILL did not help. */
-    static void stop(ProcessHandle root, Duration grace) {
-        stop(root, 0, "", grace);
-    }
-
     /**
      * Stops {@code root} and its descendants and, with {@code pgid > 0}, the members of that
-     * process group that carry {@code tag} in their environment.
+     * process group that carry {@code tag} in their environment. Returns what is still running
+     * after SIGKILL (a process stuck in the kernel), or was left alone because it is not provably
+     * ours; the caller reports it and keeps it registered for the crash guard.
      */
-    static void stop(ProcessHandle root, long pgid, String tag, Duration grace) {
+    static List<ProcessHandle> stop(ProcessHandle root, long pgid, String tag, Duration grace) {
         List<ProcessHandle> tree = new ArrayList<>();
+        List<ProcessHandle> notOurs = new ArrayList<>();
         tree.add(root);
         try (Stream<ProcessHandle> descendants = root.descendants()) {
-            descendants.forEach(tree::add);
+            descendants.forEach(process -> (isOurs(process, root, tag) ? tree : notOurs).add(process));
         }
-        tree.forEach(ProcessHandle::destroy);
+        signal(tree, root, tag, false);
         if (pgid > 0) {
             // scanned while the tree shuts down, so the scan adds nothing to the stop's duration
             ProcessGroups.members(pgid, tag).stream()
                     .filter(member -> tree.stream().noneMatch(known -> known.pid() == member.pid()))
                     .forEach(member -> {
-                        member.destroy();
+                        signal(List.of(member), root, tag, false);
                         tree.add(member);
                     });
         }
         if (!awaitExit(tree, grace)) {
-            tree.stream().filter(ProcessIdentity::isRunning).forEach(ProcessHandle::destroyForcibly);
+            signal(tree, root, tag, true);
             awaitExit(tree, KILL_WAIT);
         }
         if (pgid > 0) {
             List<ProcessHandle> stragglers = ProcessGroups.members(pgid, tag);
-            stragglers.forEach(ProcessHandle::destroyForcibly);
+            signal(stragglers, root, tag, true);
             awaitExit(stragglers, KILL_WAIT);
+            stragglers.stream().filter(s -> tree.stream().noneMatch(known -> known.pid() == s.pid())).forEach(tree::add);
         }
+        List<ProcessHandle> left = new ArrayList<>(notOurs.stream().filter(ProcessIdentity::isRunning).toList());
+        tree.stream().filter(ProcessIdentity::isRunning).forEach(left::add);
+        return left;
+    }
+
+    /**
+     * Signals those of {@code processes} that still run and are still ours, checked right before
+     * the signal: a pid can be reused by the time a grace period is over.
+     */
+    private static void signal(List<ProcessHandle> processes, ProcessHandle root, String tag, boolean kill) {
+        for (ProcessHandle process : processes) {
+            if (ProcessIdentity.isRunning(process) && isOurs(process, root, tag)) {
+                if (kill) {
+                    process.destroyForcibly();
+                } else {
+                    process.destroy();
+                }
+            }
+        }
+    }
+
+    /**
+     * The root is the child we launched and still hold (its pid cannot be reused before we reap
+     * it); anything else must carry the backend's tag. Without {@code /proc} (macOS) no other
+     * process's environment can be read cheaply, and the root's descendants count as ours by
+     * ancestry (ProcessHandle checks their start time, so a reused pid is not one of them).
+     */
+    private static boolean isOurs(ProcessHandle process, ProcessHandle root, String tag) {
+        if (process.pid() == root.pid()) {
+            return true;
+        }
+        return ProcessIdentity.hasProc() ? ProcessIdentity.carriesTag(process.pid(), tag) : process.isAlive();
     }
 
     /**

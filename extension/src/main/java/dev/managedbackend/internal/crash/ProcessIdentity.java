@@ -32,7 +32,7 @@ public final class ProcessIdentity {
     }
 
     /** Whether this platform has a Linux-style {@code /proc}. */
-    static boolean hasProc() {
+    public static boolean hasProc() {
         return HAS_PROC;
     }
 
@@ -98,7 +98,7 @@ public final class ProcessIdentity {
      * empty for zombies), so another user's process can never match. Always false without
      * {@code /proc}; the sweep asks OSHI there.
      */
-    static boolean carriesTag(long pid, String tag) {
+    public static boolean carriesTag(long pid, String tag) {
         if (!HAS_PROC) {
             return false;
         }
