@@ -103,7 +103,15 @@ public final class ProcessLauncher {
                         + ", or raise startupTimeoutSeconds if it needs longer."
                         + System.lineSeparator() + "Command: " + String.join(" ", command.argv())
                         + System.lineSeparator() + log.tailForMessage(), log.path());
-            } catch (Throwable e) { // Awaitility rethrows an interrupt as a raw InterruptedException
+            } catch (ReadinessProbe.NotFound e) {
+                backend.stop(FAILED_START_GRACE);
+                throw new BackendStartException(describe(spec, backend) + " " + e.getMessage() + " It was stopped."
+                        + System.lineSeparator() + log.tailForMessage(), log.path());
+            } catch (ReadinessProbe.Interrupted e) {
+                backend.stop(FAILED_START_GRACE);
+                throw new BackendStartException(describe(spec, backend) + ": the start was interrupted while "
+                        + "waiting for it to be ready; it was stopped.", log.path());
+            } catch (RuntimeException | Error e) {
                 backend.stop(FAILED_START_GRACE);
                 throw e;
             }

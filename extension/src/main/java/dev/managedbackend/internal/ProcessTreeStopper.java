@@ -33,7 +33,9 @@ final class ProcessTreeStopper {
      * Stops {@code root} and its descendants and, with {@code pgid > 0}, the members of that
      * process group that carry {@code tag} in their environment. Returns what is still running
      * after SIGKILL (a process stuck in the kernel), or was left alone because it is not provably
-     * ours; the caller reports it and keeps it registered for the crash guard.
+     * ours; the caller reports it and keeps it registered for the crash guard. A thread that is
+     * interrupted skips the grace period, but still waits for the kill to land (a bounded wait),
+     * and keeps its interrupt flag.
      */
     static List<ProcessHandle> stop(ProcessHandle root, long pgid, String tag, Duration grace) {
         List<ProcessHandle> tree = new ArrayList<>();
@@ -52,14 +54,14 @@ final class ProcessTreeStopper {
                         tree.add(member);
                     });
         }
-        if (!awaitExit(tree, grace)) {
+        if (Thread.currentThread().isInterrupted() || !awaitExit(tree, grace)) {
             signal(tree, root, tag, true);
-            awaitExit(tree, KILL_WAIT);
+            awaitKilled(tree);
         }
         if (pgid > 0) {
             List<ProcessHandle> stragglers = ProcessGroups.members(pgid, tag);
             signal(stragglers, root, tag, true);
-            awaitExit(stragglers, KILL_WAIT);
+            awaitKilled(stragglers);
             stragglers.stream().filter(s -> tree.stream().noneMatch(known -> known.pid() == s.pid())).forEach(tree::add);
         }
         List<ProcessHandle> left = new ArrayList<>(notOurs.stream().filter(ProcessIdentity::isRunning).toList());
@@ -110,10 +112,24 @@ final class ProcessTreeStopper {
             try {
                 Thread.sleep(POLL.toMillis());
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // keep the flag, but still make sure of the kill
+                Thread.currentThread().interrupt(); // ends a grace period; the kill is waited for even so
                 return false;
             }
         }
         return true;
+    }
+
+    /** Waits for a kill to land even when interrupted (a bounded wait), keeping the interrupt. */
+    private static void awaitKilled(List<ProcessHandle> tree) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (!awaitExit(tree, KILL_WAIT) && Thread.interrupted()) {
+                interrupted = true;
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

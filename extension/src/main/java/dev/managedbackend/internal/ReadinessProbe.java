@@ -6,11 +6,19 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-import org.awaitility.Awaitility;
+import org.awaitility.constraint.AtMostWaitConstraint;
+import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.PredicateExceptionIgnorer;
+import org.awaitility.pollinterval.PollInterval;
 
 import okhttp3.Call;
 import okhttp3.HttpUrl;
@@ -19,10 +27,24 @@ import okhttp3.Response;
 
 /**
  * Where readiness is decided: the backend has not exited, its port listens in a process (or
- * container) we started, and then {@code healthPath} answers 2xx. Polled with Awaitility every
- * few milliseconds, so readiness is noticed within a poll interval of the moment it happens.
+ * container) we started, and then {@code healthPath} answers 2xx (following redirects within the
+ * backend, such as FastAPI's 307 to the trailing-slash route).
+ *
+ * <p>Until the port listens, and while {@code healthPath} gets no answer, it polls every
+ * {@code pollInterval}, so readiness is noticed within milliseconds of the moment it happens.
+ * Once the app answers but is not ready, polls back off to one every {@link #BACKOFF_CAP}: each is a
+ * line in the app's access log. A path that answers 404 for {@link #NOT_FOUND_LIMIT} is taken for a
+ * wrong {@code healthPath} and fails the start at once.
  */
 public final class ReadinessProbe {
+
+    /** The slowest poll while the app answers but is not ready: at most two log lines a second. */
+    static final Duration BACKOFF_CAP = Duration.ofMillis(500);
+    /** Routes exist once uvicorn listens, so a 404 that lasts this long is not going away. */
+    static final Duration NOT_FOUND_LIMIT = Duration.ofSeconds(3);
+    private static final int MAX_REDIRECTS = 5;
+    /** Keys of the "paths" object of an OpenAPI document whose first operation is a GET. */
+    private static final Pattern OPENAPI_GET_PATH = Pattern.compile("\"(/[^\"]*)\"\\s*:\\s*\\{\\s*\"get\"");
 
     /** What the probe needs to know about the thing it waits for. */
     public interface Subject {
@@ -65,12 +87,35 @@ public final class ReadinessProbe {
         }
     }
 
+    /**
+     * {@code healthPath} kept answering 404: the message says so and what to do, to follow the
+     * backend's description ("backend 'x' (...) ").
+     */
+    public static final class NotFound extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The waiting thread was interrupted (its interrupt flag is set again). */
+    public static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted() {
+            super("interrupted", null, false, false);
+        }
+    }
+
     private final URI baseUrl;
     private final String healthPath;
     private volatile String lastSeen = "no poll finished yet";
     /** The last HTTP answer; kept apart so a final poll cut off by the deadline cannot hide it. */
     private volatile String lastAnswer;
+    private volatile boolean answered;
     private boolean listening;
+    private long notFoundSince;
 
     public ReadinessProbe(URI baseUrl, String healthPath) {
         this.baseUrl = baseUrl;
@@ -80,27 +125,50 @@ public final class ReadinessProbe {
     /**
      * Blocks until ready.
      *
-     * @throws Exited as soon as the subject exits
-     * @throws TimedOut after {@code timeout}, with the last status seen
+     * @throws Exited      as soon as the subject exits
+     * @throws NotFound    once {@code healthPath} has answered 404 for {@link #NOT_FOUND_LIMIT}
+     * @throws TimedOut    after {@code timeout}, with the last status seen
+     * @throws Interrupted at once when the thread is interrupted
      */
     public void await(Subject subject, Duration timeout, Duration pollInterval) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            Awaitility.await("backend at " + baseUrl + " ready")
-                    .pollInSameThread()
-                    .pollDelay(Duration.ZERO)
-                    .pollInterval(pollInterval)
-                    .atMost(timeout)
-                    .until(() -> isReady(subject, deadline));
+            waiting(timeout, pollInterval).until(() -> isReady(subject, deadline));
         } catch (ConditionTimeoutException e) {
             subject.exitCode().ifPresent(code -> {
                 throw new Exited(code);
             });
             throw new TimedOut(lastAnswer != null ? lastAnswer : lastSeen);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) { // Awaitility rethrows an interrupt as a raw InterruptedException
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new Interrupted();
+            }
+            throw new IllegalStateException(e);
         }
     }
 
+    /**
+     * Built from nothing but our own values: {@code Awaitility.await()} would take the user's
+     * global defaults (ignored exceptions would turn "exited" into a timeout, a default poll delay
+     * would slow every start).
+     */
+    private ConditionFactory waiting(Duration timeout, Duration pollInterval) {
+        PollInterval backoff = (count, previous) -> answered
+                ? min(BACKOFF_CAP, max(pollInterval, previous.multipliedBy(2)))
+                : pollInterval;
+        return new ConditionFactory("backend at " + baseUrl + " ready", AtMostWaitConstraint.TEN_SECONDS, backoff,
+                Duration.ZERO, false, new PredicateExceptionIgnorer(e -> false), null, null, null)
+                .atMost(timeout)
+                .pollInSameThread();
+    }
+
     private boolean isReady(Subject subject, long deadline) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new Interrupted();
+        }
         OptionalInt exit = subject.exitCode();
         if (exit.isPresent()) {
             throw new Exited(exit.getAsInt());
@@ -118,24 +186,100 @@ public final class ReadinessProbe {
 
     private boolean healthAnswers2xx(long deadline) {
         HttpUrl url = HttpUrl.get(baseUrl + healthPath);
-        Call call = HealthClient.get().newCall(new Request.Builder().url(url)
-                .header("Connection", "close").build());
-        long remaining = Math.max(1, deadline - System.nanoTime());
-        call.timeout().timeout(Math.min(remaining, Duration.ofSeconds(5).toNanos()),
-                java.util.concurrent.TimeUnit.NANOSECONDS);
-        try (Response response = call.execute()) {
-            if (response.isSuccessful()) {
-                return true;
+        try {
+            for (int redirects = 0; ; redirects++) {
+                try (Response response = get(url, deadline)) {
+                    if (response.isSuccessful()) {
+                        return true;
+                    }
+                    HttpUrl target = response.isRedirect() ? redirectTarget(url, response) : null;
+                    if (target != null && redirects < MAX_REDIRECTS) {
+                        url = target; // within the backend: followed
+                        continue;
+                    }
+                    recordAnswer(url, response);
+                    return false;
+                }
             }
-            String body = response.peekBody(300).string().strip();
-            lastAnswer = "GET " + url + " last answered HTTP " + response.code()
-                    + (body.isEmpty() ? "" : " " + body);
         } catch (InterruptedIOException e) {
+            if (Thread.currentThread().isInterrupted() || "interrupted".equals(e.getMessage())) {
+                Thread.currentThread().interrupt(); // Okio may have cleared it
+                throw new Interrupted();
+            }
             lastSeen = "GET " + url + " got no answer (timed out)";
         } catch (IOException e) {
             lastSeen = "GET " + url + " failed: " + e;
         }
         return false;
+    }
+
+    private static Response get(HttpUrl url, long deadline) throws IOException {
+        Call call = HealthClient.get().newCall(new Request.Builder().url(url).header("Connection", "close").build());
+        long remaining = Math.max(1, deadline - System.nanoTime());
+        call.timeout().timeout(Math.min(remaining, Duration.ofSeconds(5).toNanos()), TimeUnit.NANOSECONDS);
+        return call.execute();
+    }
+
+    /** Where a redirect leads, if it stays on the backend (same scheme, host and port); else null. */
+    private static HttpUrl redirectTarget(HttpUrl from, Response response) {
+        String location = response.header("Location");
+        HttpUrl to = location == null ? null : from.resolve(location);
+        if (to == null || !to.scheme().equals(from.scheme()) || !to.host().equals(from.host()) || to.port() != from.port()) {
+            return null;
+        }
+        return to;
+    }
+
+    private void recordAnswer(HttpUrl url, Response response) throws IOException {
+        answered = true;
+        String body = response.peekBody(300).string().strip();
+        String location = response.isRedirect() ? response.header("Location") : null;
+        lastAnswer = "GET " + url + " last answered HTTP " + response.code()
+                + (location != null ? " redirecting to " + location + ", which is not this backend, so not followed"
+                        : body.isEmpty() ? "" : " " + body);
+        if (response.code() != 404) {
+            notFoundSince = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        if (notFoundSince == 0) {
+            notFoundSince = now;
+        } else if (now - notFoundSince >= NOT_FOUND_LIMIT.toNanos()) {
+            throw new NotFound("answered GET " + url + " with HTTP 404 for " + NOT_FOUND_LIMIT.toSeconds()
+                    + " s after its port began to listen: healthPath = \"" + healthPath + "\" is probably wrong."
+                    + knownPaths(url).map(paths -> " The app's /openapi.json lists GET " + paths + ".").orElse("")
+                    + " Set healthPath to a path that answers 2xx once the app is ready, or to \"\" to wait "
+                    + "only until the port listens.");
+        }
+    }
+
+    /** The GET paths the app's OpenAPI document lists (FastAPI serves one), as a hint. */
+    private Optional<String> knownPaths(HttpUrl url) {
+        HttpUrl openApi = url.resolve("/openapi.json");
+        if (openApi == null) {
+            return Optional.empty();
+        }
+        try (Response response = get(openApi, System.nanoTime() + Duration.ofSeconds(1).toNanos())) {
+            if (!response.isSuccessful()) {
+                return Optional.empty();
+            }
+            Set<String> paths = new LinkedHashSet<>();
+            Matcher matcher = OPENAPI_GET_PATH.matcher(response.peekBody(100_000).string());
+            while (matcher.find() && paths.size() < 10) {
+                paths.add(matcher.group(1));
+            }
+            return paths.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", paths));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** A listener check for when nothing better is known: does the port accept connections? */
