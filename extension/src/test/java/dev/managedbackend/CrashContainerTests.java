@@ -178,7 +178,7 @@ class CrashContainerTests {
             String id = docker("run", "-d", "--label", "dev.managedbackend.owner=" + ProcessHandle.current().pid()
                     + ":crash-test", IMAGE, "sleep", "300").orElseThrow();
             Settings settings = Settings.from(new Config(key -> Optional.ofNullable(System.getProperty(key))));
-            CrashGuard.get(settings).watchContainer(id);
+            CrashGuard.get(settings.stateDir(), settings.logDir()).watchContainer(id);
             CrashJvm.readyContainer(id, 0);
             Thread.sleep(120_000);
         }

@@ -16,10 +16,10 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 import dev.managedbackend.internal.Config;
-import dev.managedbackend.internal.ProcessLauncher;
+import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.Settings;
 import dev.managedbackend.internal.crash.CrashGuard;
-import dev.managedbackend.internal.crash.ProcessGroups;
+import dev.managedbackend.internal.os.ProcessGroups;
 
 /**
  * Measures what crash safety costs on the normal path; not a test (run it by hand, from
@@ -54,18 +54,17 @@ public final class CrashGuardCost {
                 key.equals(ManagedBackend.STATE_DIR_PROPERTY_NAME) ? temp.resolve("fresh").toString() : config.get(key))));
 
         long t = System.nanoTime();
-        CrashGuard guard = CrashGuard.get(fresh);
+        CrashGuard guard = CrashGuard.get(fresh.stateDir(), fresh.logDir());
         report("first use in a JVM, cold classes (ledger folder, listing, nothing to sweep)", System.nanoTime() - t);
 
+        t = System.nanoTime();
+        CrashGuard.Registration registration = guard.reserve("cost", OwnerTag.of("cost"), List.of("sleep", "60"));
+        report("first backend, before its spawn: ledger entry + watchdog line + waiting for the watchdog's spawn",
+                System.nanoTime() - t);
         Process first = new ProcessBuilder("sleep", "60").start();
         t = System.nanoTime();
-        CrashGuard.Registration registration = guard.watchProcess("cost", first.toHandle(), CrashGuard.tag("cost"),
-                false, List.of("sleep", "60"));
-        report("first backend: ledger entry + watchdog line (its spawn starts on a thread of its own)",
-                System.nanoTime() - t);
-        t = System.nanoTime();
-        CrashGuard.watchdogPid();
-        report("  ... until the watchdog runs (off the backend's start path)", System.nanoTime() - t);
+        registration.launched(first.toHandle(), false);
+        report("  ... and after it: the entry completed with the pid", System.nanoTime() - t);
         registration.close();
         first.destroyForcibly();
 
@@ -74,15 +73,15 @@ public final class CrashGuardCost {
         Process other = new ProcessBuilder("sleep", "60").start();
         for (int i = 0; i < watch.length; i++) {
             t = System.nanoTime();
-            CrashGuard.Registration r = guard.watchProcess("cost", other.toHandle(), CrashGuard.tag("cost"), false,
-                    List.of("sleep", "60"));
+            CrashGuard.Registration r = guard.reserve("cost", OwnerTag.of("cost"), List.of("sleep", "60"));
+            r.launched(other.toHandle(), false);
             watch[i] = System.nanoTime() - t;
             t = System.nanoTime();
             r.close();
             forget[i] = System.nanoTime() - t;
         }
         other.destroyForcibly();
-        report("each later backend start: ledger entry + watchdog line (median of 50)", median(watch));
+        report("each later backend start: ledger entry, watchdog line, entry completed (median of 50)", median(watch));
         report("each backend stop: ledger delete + watchdog line (median of 50)", median(forget));
 
         long[] scan = new long[50];
@@ -119,7 +118,7 @@ public final class CrashGuardCost {
         System.out.printf("time to ready of uvicorn apps.hello:app, %d rounds: guard on median %.1f ms, off %.1f ms%n",
                 rounds, median(on.stream().mapToLong(Long::longValue).toArray()) / 1e6,
                 median(off.stream().mapToLong(Long::longValue).toArray()) / 1e6);
-        System.out.println("tag check: " + ProcessLauncher.OWNER_VARIABLE + "=" + CrashGuard.tag("default"));
+        System.out.println("tag check: " + OwnerTag.VARIABLE + "=" + OwnerTag.of("default"));
         System.exit(0);
     }
 

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
-import dev.managedbackend.internal.ProcessLauncher;
+import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.crash.CrashGuard;
 
 /**
@@ -141,7 +141,7 @@ final class CrashJvm implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
-        killTagged(ProcessLauncher.OWNER_VARIABLE + "=" + process.pid() + ":");
+        killTagged(OwnerTag.VARIABLE + "=" + process.pid() + ":");
     }
 
     /** SIGKILL to every process of ours whose environment has an entry starting with {@code prefix}. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.managedbackend.internal.PortAllocator;
-import dev.managedbackend.internal.ProcessLauncher;
+import dev.managedbackend.internal.os.OwnerTag;
 
 /**
  * Whatever happens to the test JVM, no backend process it started outlives it. Each case runs a
@@ -76,6 +76,34 @@ class CrashTeardownTests {
                     Duration.ofSeconds(5), () -> "watchdog gone and ledger empty; ledger " + ledger(state)
                             + "\n" + jvm.watchdogLog());
             assertThat(jvm.watchdogLog()).contains("SIGTERM to process groups " + ready.backendPid());
+        }
+    }
+
+    /**
+     * No window: the backend itself SIGKILLs the test JVM as its first act, so the JVM dies right
+     * after the spawn, before it could learn the pid. The ledger entry and the watchdog's
+     * registration were made before the spawn, so the watchdog still stops it.
+     */
+    @Test
+    void aJvmKilledRightAfterTheSpawnLeavesNothing() throws Exception {
+        Path state = temp.resolve("state");
+        long before = System.currentTimeMillis();
+        try (CrashJvm jvm = CrashJvm.start(KillsItsJvmCases.class, temp.resolve("jvm"), state)) {
+            assertThat(jvm.awaitExit(READY)).describedAs(jvm.output()).isEqualTo(128 + 9);
+            long killed = System.nanoTime();
+            long backend = KillsItsJvmCases.spawnedSince(before);
+            try {
+                awaitTrue(() -> !OwnProcesses.isAlive(backend), Duration.ofSeconds(10), () -> "backend " + backend
+                        + " stopped; " + jvm.watchdogLog());
+                Duration gone = Duration.ofNanos(System.nanoTime() - killed);
+                System.out.printf("[crash] SIGKILL right after the spawn: backend gone %d ms after the JVM died%n",
+                        gone.toMillis());
+                assertThat(gone).isLessThan(PROCESS_BOUND);
+                assertThat(CrashJvm.tagged(tagOf(jvm))).isEmpty();
+                awaitTrue(() -> ledger(state).isEmpty(), Duration.ofSeconds(5), () -> "ledger empty: " + ledger(state));
+            } finally {
+                ProcessHandle.of(backend).ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
     }
 
@@ -199,7 +227,7 @@ class CrashTeardownTests {
     }
 
     private static String tagOf(CrashJvm jvm) {
-        return ProcessLauncher.OWNER_VARIABLE + "=" + jvm.pid() + ":";
+        return OwnerTag.VARIABLE + "=" + jvm.pid() + ":";
     }
 
     @ManagedBackend(app = "apps.hello:app", dir = DIR)
@@ -232,6 +260,30 @@ class CrashTeardownTests {
         void serve(Backend backend) {
             port = backend.port();
             treeAtStart = CrashJvm.tree(backend.pid().getAsLong());
+        }
+    }
+
+    /** A backend that SIGKILLs the test JVM (its parent) the moment it runs, then stays. */
+    @ManagedBackend(dir = DIR, healthPath = "", command = {"sh", "-c", "echo $$ > " + KillsItsJvmCases.PID_FILE
+            + "; kill -9 $PPID; exec sleep 300"})
+    static class KillsItsJvmCases {
+        static final String PID_FILE = "/tmp/managed-backend-kills-its-jvm-{port}.pid";
+
+        @Test
+        void test() {
+        }
+
+        /** The pid the backend wrote, from the newest pid file since {@code millis}; deletes the file. */
+        static long spawnedSince(long millis) throws IOException {
+            try (Stream<Path> files = Files.list(Path.of("/tmp"))) {
+                Path file = files.filter(f -> f.getFileName().toString().startsWith("managed-backend-kills-its-jvm-"))
+                        .filter(f -> f.toFile().lastModified() >= millis - 1000)
+                        .max(java.util.Comparator.comparing(f -> f.toFile().lastModified()))
+                        .orElseThrow(() -> new AssertionError("the backend never ran: no pid file"));
+                long pid = Long.parseLong(Files.readString(file).trim());
+                Files.delete(file);
+                return pid;
+            }
         }
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.managedbackend.CrashTeardownTests.PlainCases;
 import dev.managedbackend.CrashTeardownTests.QuickCases;
-import dev.managedbackend.internal.ProcessLauncher;
+import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.crash.CrashGuard;
 import dev.managedbackend.internal.crash.LedgerSweep;
 
@@ -205,9 +205,9 @@ class LedgerSweepTests {
 
     private Process sleep(String tag) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("sleep", "300");
-        builder.environment().remove(ProcessLauncher.OWNER_VARIABLE);
+        builder.environment().remove(OwnerTag.VARIABLE);
         if (tag != null) {
-            builder.environment().put(ProcessLauncher.OWNER_VARIABLE, tag);
+            builder.environment().put(OwnerTag.VARIABLE, tag);
         }
         Process process = builder.start();
         started.add(process);

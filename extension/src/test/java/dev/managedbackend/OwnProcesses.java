@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import dev.managedbackend.internal.ProcessLauncher;
+import dev.managedbackend.internal.os.OwnerTag;
 
 /**
  * What is left of the processes the extension started. Each backend process carries
@@ -45,7 +45,7 @@ final class OwnProcesses implements AfterEachCallback {
 
     /** Live processes whose environment says a backend of JVM {@code jvmPid} started them. */
     static List<String> ownedBy(long jvmPid) {
-        String marker = ProcessLauncher.OWNER_VARIABLE + "=" + jvmPid + ":";
+        String marker = OwnerTag.VARIABLE + "=" + jvmPid + ":";
         List<String> found = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path proc : procs) {

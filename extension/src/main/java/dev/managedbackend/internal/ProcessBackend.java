@@ -9,6 +9,9 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import dev.managedbackend.internal.crash.CrashGuard;
+import dev.managedbackend.internal.os.ListeningSockets;
+import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.ProcessStopper;
 
 /**
  * A backend that runs as a local process tree rooted at the process we launched (which, where
@@ -122,7 +125,7 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
         }
         List<ProcessHandle> survivors = List.of();
         try {
-            survivors = ProcessTreeStopper.stop(process.toHandle(), pgid, tag, grace);
+            survivors = ProcessStopper.stopTree(process.toHandle(), pgid, tag, grace);
         } finally {
             closed = true;
             LiveBackends.remove(this);
@@ -135,7 +138,7 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
                 LOG.log(System.Logger.Level.WARNING, "managed-backend: backend '" + name + "' was stopped, but "
                         + survivors.stream().map(p -> p.pid() + p.info().command().map(c -> " (" + c + ")").orElse(""))
                                 .toList()
-                        + " still run: stuck after SIGKILL, or not provably its own (no " + ProcessLauncher.OWNER_VARIABLE
+                        + " still run: stuck after SIGKILL, or not provably its own (no " + OwnerTag.VARIABLE
                         + " tag), so left alone. Its crash-ledger entry stays for the next sweep.");
             }
         }

@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec.Mode;
-import dev.managedbackend.internal.diagnostics.PortHolder;
 import dev.managedbackend.internal.crash.CrashGuard;
-import dev.managedbackend.internal.crash.ProcessGroups;
+import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.PortHolder;
+import dev.managedbackend.internal.os.ProcessGroups;
 
 /**
  * Starts a process-mode backend ({@code app} or {@code command}) and returns it once ready, or
@@ -24,13 +25,6 @@ import dev.managedbackend.internal.crash.ProcessGroups;
  * attempt on another port, up to {@code managedbackend.portAttempts}.
  */
 public final class ProcessLauncher {
-
-    /**
-     * Set in every backend's environment, and so inherited by every process it starts:
-     * {@code <jvm pid>:<jvm start>:<backend name>} (see {@link CrashGuard#tag(String)}). Lets the
-     * watchdog and the ledger sweep recognise our processes, and nothing else.
-     */
-    public static final String OWNER_VARIABLE = "MANAGED_BACKEND_OWNER";
 
     private static final System.Logger LOG = System.getLogger("dev.managedbackend");
     private static final Pattern ADDRESS_IN_USE =
@@ -53,7 +47,7 @@ public final class ProcessLauncher {
 
     /** Starts the backend; {@code owner} (the test class) names its log file. */
     public RunningBackend start(BackendSpec spec, String owner) {
-        CrashGuard.get(settings); // the first start in this JVM sweeps what killed JVMs left
+        crashGuard(); // the first start in this JVM sweeps what killed JVMs left
         PythonInterpreter python = spec.mode() == Mode.APP
                 ? PythonInterpreter.resolve(spec, System.getenv()) : null;
         String bindHost = LaunchCommand.of(spec, python, settings.host(), 0).bindHost();
@@ -118,6 +112,10 @@ public final class ProcessLauncher {
         }
     }
 
+    private CrashGuard crashGuard() {
+        return CrashGuard.get(settings.stateDir(), settings.logDir());
+    }
+
     private static PortLease leaseFixedPort(BackendSpec spec, String host, PortAllocator ports) {
         PortLease lease = ports.leaseFixed(spec.port());
         if (lease == null) {
@@ -150,22 +148,24 @@ public final class ProcessLauncher {
         Map<String, String> wanted = BackendEnvironment.of(spec.inheritEnv(), System.getenv(), own, spec.env());
         env.clear();
         env.putAll(wanted);
-        String tag = CrashGuard.tag(spec.name());
-        env.put(OWNER_VARIABLE, tag); // last: no declared env can disown a backend
+        String tag = OwnerTag.of(spec.name());
+        env.put(OwnerTag.VARIABLE, tag); // last: no declared env can disown a backend
         // in a process group of its own where possible, so that its whole tree can be found later
         Optional<List<String>> grouped = ProcessGroups.inOwnGroup(command.argv(), spec.dir(), env);
         grouped.ifPresent(builder::command);
         log.note("starting " + String.join(" ", command.argv()) + "  (in " + spec.dir() + ")");
+        // registered before the spawn: a JVM killed right after it must leave nothing either
+        CrashGuard.Registration guard = crashGuard().reserve(spec.name(), tag, command.argv());
         try {
             Process process = builder.start();
-            CrashGuard.Registration guard = CrashGuard.get(settings).watchProcess(spec.name(), process.toHandle(),
-                    tag, grouped.isPresent(), command.argv());
+            guard.launched(process.toHandle(), grouped.isPresent());
             ProcessBackend backend = new ProcessBackend(spec.name(), process, command,
                     lease.port(), lease, log, settings.stopTimeout(), grouped.isPresent() ? process.pid() : 0,
                     tag, guard);
             LiveBackends.add(backend);
             return backend;
         } catch (IOException e) {
+            guard.close();
             lease.close();
             throw new BackendStartException("backend '" + spec.name() + "': could not run "
                     + command.argv() + " in " + spec.dir() + ": " + e.getMessage() + ". Check that "

@@ -46,7 +46,7 @@ public final class ContainerLauncher implements BackendLauncher {
 
     @Override
     public RunningBackend start(BackendSpec spec, String owner) {
-        CrashGuard crashGuard = CrashGuard.get(settings); // the first start in a JVM sweeps what killed JVMs left
+        CrashGuard crashGuard = CrashGuard.get(settings.stateDir(), settings.logDir()); // the first start in a JVM sweeps what killed JVMs left
         DockerClient docker = DockerEngine.require(spec, settings.skipWithoutDocker());
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
         ImageSource.Resolved image = ImageSource.resolve(spec, settings.containerBuildArgs(), docker, log);

@@ -3,15 +3,17 @@ package dev.managedbackend.internal.crash;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.managedbackend.BackendStartException;
-import dev.managedbackend.internal.ProcessLauncher;
-import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.internal.os.ProcessIdentity;
 
 /**
  * Crash safety: whatever happens to the test JVM, no backend it started outlives it. Three
@@ -43,14 +45,15 @@ public final class CrashGuard {
 
     private static final System.Logger LOG = System.getLogger("dev.managedbackend");
     private static final Map<Path, CrashGuard> BY_STATE_DIR = new ConcurrentHashMap<>();
-    /** {@code <jvm pid>:<jvm start>:}, unique to this JVM even when its pid is reused later. */
-    private static final String JVM_TAG = ProcessIdentity.selfPid() + ":" + ProcessIdentity.selfStart() + ":";
     private static final WatchdogLink WATCHDOG = new WatchdogLink(
-            ProcessLauncher.OWNER_VARIABLE + "=" + JVM_TAG, Ledger.ownPrefix());
+            OwnerTag.VARIABLE + "=" + OwnerTag.jvmPrefix(), Ledger.ownPrefix());
+    /** How long a first start waits for the watchdog to run before it launches anything. */
+    private static final long WATCHDOG_WAIT_MILLIS = 2_000;
+    private static final AtomicLong PENDING = new AtomicLong();
 
     private final Ledger ledger;
     private final Path logDir;
-    private final Map<String, Registration> containers = new ConcurrentHashMap<>();
+    private final Map<String, ContainerRegistration> containers = new ConcurrentHashMap<>();
 
     private CrashGuard(Ledger ledger, Path logDir) {
         this.ledger = ledger;
@@ -65,9 +68,8 @@ public final class CrashGuard {
      * The guard for this state folder. The first call per folder sweeps what dead JVMs left in
      * its ledger before anything new starts (so a port they held is free again).
      */
-    public static CrashGuard get(Settings settings) {
-        return BY_STATE_DIR.computeIfAbsent(settings.stateDir().toAbsolutePath().normalize(),
-                dir -> open(dir, settings.logDir()));
+    public static CrashGuard get(Path stateDir, Path logDir) {
+        return BY_STATE_DIR.computeIfAbsent(stateDir.toAbsolutePath().normalize(), dir -> open(dir, logDir));
     }
 
     private static CrashGuard open(Path stateDir, Path logDir) {
@@ -93,27 +95,55 @@ public final class CrashGuard {
     }
 
     /**
-     * The value of {@code MANAGED_BACKEND_OWNER} for a backend of this JVM:
-     * {@code <jvm pid>:<jvm start>:<backend name>}. Every process the backend starts inherits it,
-     * which is how the watchdog and the sweep recognise them, and nothing else.
+     * A backend's registration: made before it is launched ({@link #reserve}), completed once it
+     * runs ({@link #launched}), forgotten by {@link #close()} once it has been stopped.
      */
-    public static String tag(String backendName) {
-        return JVM_TAG + backendName;
-    }
-
-    /** A backend's registration; {@link #close()} forgets it once it has been stopped. */
     public static final class Registration implements AutoCloseable {
-        static final Registration NONE = new Registration(null, null, null);
+        static final Registration NONE = new Registration(null, null, null, null);
 
-        private final String registered;
-        private final String forget;
-        private final Path entry;
+        private final Ledger ledger;
+        private final LedgerEntry reserved;
+        private final List<String> registered = new ArrayList<>();
+        private final Path watchdogLog;
+        private Path entry;
         private boolean closed;
 
-        private Registration(String registered, String forget, Path entry) {
-            this.registered = registered;
-            this.forget = forget;
+        private Registration(Ledger ledger, LedgerEntry reserved, Path entry, Path watchdogLog) {
+            this.ledger = ledger;
+            this.reserved = reserved;
             this.entry = entry;
+            this.watchdogLog = watchdogLog;
+        }
+
+        private synchronized void watch(String command) {
+            WATCHDOG.register(command, watchdogLog);
+            registered.add(command);
+        }
+
+        /**
+         * Completes the registration with the process that was launched: its pid goes into the
+         * ledger entry and, as its process group with {@code ownGroup}, to the watchdog (which
+         * finds the processes by tag either way; the group also reaches members that dropped the
+         * tag from their environment).
+         */
+        public synchronized void launched(ProcessHandle root, boolean ownGroup) {
+            if (reserved == null || closed) {
+                return;
+            }
+            long pid = root.pid();
+            if (ownGroup) {
+                watch("add " + pid);
+            }
+            if (ledger != null && entry != null) {
+                try {
+                    ledger.rewrite(entry, reserved.launched(pid, ProcessIdentity.startOf(pid).orElse(0),
+                            ownGroup ? pid : 0));
+                } catch (IOException | RuntimeException e) {
+                    // the entry as reserved still names the tag, which is what the sweep goes by
+                    LOG.log(Level.WARNING, "managed-backend: could not complete the crash ledger entry " + entry
+                            + ": " + e);
+                }
+            }
         }
 
         @Override
@@ -122,8 +152,8 @@ public final class CrashGuard {
                 return;
             }
             closed = true;
-            if (registered != null) {
-                WATCHDOG.forget(registered, forget);
+            for (String command : registered) {
+                WATCHDOG.forget(command, "del " + command.substring("add ".length()));
             }
             if (entry != null) {
                 Ledger.remove(entry);
@@ -132,26 +162,34 @@ public final class CrashGuard {
     }
 
     /**
-     * Registers a process-mode backend that was just launched.
+     * Registers a process-mode backend before it is launched, so that a JVM killed at any
+     * instant of the start, right after the spawn included, leaves nothing: the ledger entry names
+     * its tag, and the watchdog is running and knows a backend is starting. The first start of a
+     * JVM waits here for the watchdog's spawn (a few milliseconds).
      *
-     * @param root     the process we launched (with {@code ownGroup}, also its process group's id)
-     * @param tag      its {@link #tag(String)}
-     * @param ownGroup whether it leads a process group of its own (launched through setsid)
-     * @param command  for the ledger entry, so a person reading it knows what it was
+     * @param tag     its {@link OwnerTag#of(String)}, in the environment of everything it starts
+     * @param command for the ledger entry, so a person reading it knows what it was
      */
-    public Registration watchProcess(String name, ProcessHandle root, String tag, boolean ownGroup,
-            List<String> command) {
+    public Registration reserve(String name, String tag, List<String> command) {
         if (!enabled()) {
             return Registration.NONE;
         }
-        long pid = root.pid();
-        Path entry = record(new LedgerEntry(ProcessIdentity.boot(), ProcessIdentity.selfPid(),
-                ProcessIdentity.selfStart(), name, tag, pid, ProcessIdentity.startOf(pid).orElse(0),
-                ownGroup ? pid : 0, String.join(" ", command), "", ""));
-        // The watchdog finds the processes by the tag; the group id lets it also reach members
-        // that dropped the tag from their environment.
-        WATCHDOG.register("add " + pid, watchdogLog());
-        return new Registration("add " + pid, "del " + pid, entry);
+        LedgerEntry reserved = new LedgerEntry(ProcessIdentity.boot(), ProcessIdentity.selfPid(),
+                ProcessIdentity.selfStart(), name, tag, 0, 0, 0, String.join(" ", command), "", "");
+        Registration registration = new Registration(ledger, reserved, record(reserved), watchdogLog());
+        // a word the watchdog keeps but that matches no process group: it only has to know that
+        // something of this JVM may run, so that it looks for tagged processes when the JVM dies
+        registration.watch("add starting-" + PENDING.incrementAndGet());
+        awaitWatchdog();
+        return registration;
+    }
+
+    private static void awaitWatchdog() {
+        try {
+            WATCHDOG.awaitRunning(WATCHDOG_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Registers a container of container mode, on the engine Testcontainers uses by default. */
@@ -175,16 +213,22 @@ public final class CrashGuard {
                     ProcessIdentity.selfStart(), "container", "", 0, 0, 0, "", id, host));
             String line = id + " " + (host.isEmpty() ? "-" : host);
             WATCHDOG.register("container " + line, watchdogLog());
-            return new Registration("container " + line, "uncontainer " + line, entry);
+            return new ContainerRegistration("container " + line, "uncontainer " + line, entry);
         });
     }
 
     /** Forgets a container once it has been removed. */
     public void forgetContainer(String containerId) {
-        Registration registration = containerId == null ? null : containers.remove(containerId);
+        ContainerRegistration registration = containerId == null ? null : containers.remove(containerId);
         if (registration != null) {
-            registration.close();
+            WATCHDOG.forget(registration.registered(), registration.forget());
+            if (registration.entry() != null) {
+                Ledger.remove(registration.entry());
+            }
         }
+    }
+
+    private record ContainerRegistration(String registered, String forget, Path entry) {
     }
 
     private Path record(LedgerEntry entry) {

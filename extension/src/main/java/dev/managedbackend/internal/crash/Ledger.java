@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.internal.os.ProcessIdentity;
 
 /**
  * The folder {@code <stateDir>/ledger}: one small file per running backend of any test JVM of
@@ -66,7 +67,15 @@ final class Ledger {
      * class loading on the first backend start.
      */
     Path write(LedgerEntry entry) throws IOException {
-        String name = ownPrefix() + SEQUENCE.incrementAndGet() + LedgerEntry.SUFFIX;
+        return write(ownPrefix() + SEQUENCE.incrementAndGet() + LedgerEntry.SUFFIX, entry);
+    }
+
+    /** Replaces an entry of this JVM, as a whole (what a reader sees is the old or the new one). */
+    void rewrite(Path existing, LedgerEntry entry) throws IOException {
+        write(existing.getFileName().toString(), entry);
+    }
+
+    private Path write(String name, LedgerEntry entry) throws IOException {
         File partial = new File(dir.toFile(), name + ".partial");
         try (FileOutputStream out = new FileOutputStream(partial)) {
             out.write(entry.format().getBytes(StandardCharsets.UTF_8));
@@ -78,7 +87,7 @@ final class Ledger {
             partial.setWritable(true, true);
         }
         File file = new File(dir.toFile(), name);
-        if (!partial.renameTo(file)) {
+        if (!partial.renameTo(file)) { // rename(2): atomic, and replaces an existing entry
             partial.delete();
             throw new IOException("could not rename " + partial + " to " + file);
         }

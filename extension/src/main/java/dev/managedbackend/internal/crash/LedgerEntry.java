@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
 
+import dev.managedbackend.internal.os.ProcessIdentity;
+
 /**
  * One backend in the ledger: who started it (owner JVM pid and start stamp, boot) and how to
  * recognise what it left (the environment tag every process of it carries, its pid, start stamp
@@ -13,7 +15,7 @@ import java.util.Properties;
  * {@code <boot>-<owner pid>-<owner start>-<n>.entry} so that a live owner's entries can be
  * skipped without reading them.
  *
- * @param pid        the backend's root process, or 0 for a container
+ * @param pid        the backend's root process, or 0 for a container or a backend not launched yet
  * @param pidStart   its start stamp ({@link ProcessIdentity#startOf(long)}), or 0
  * @param pgid       its own process group, or 0 if it runs in the JVM's group
  * @param tag        the value of {@code MANAGED_BACKEND_OWNER} in its environment, or empty
@@ -56,6 +58,12 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
         public String toString() {
             return "test JVM " + pid;
         }
+    }
+
+    /** This entry, reserved before the launch, completed with the process that was launched. */
+    LedgerEntry launched(long launchedPid, long launchedStart, long launchedGroup) {
+        return new LedgerEntry(boot, ownerPid, ownerStart, name, tag, launchedPid, launchedStart, launchedGroup, command,
+                containerId, dockerHost);
     }
 
     boolean isContainer() {

@@ -20,6 +20,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.managedbackend.internal.os.OshiProcessTable;
+import dev.managedbackend.internal.os.ProcessIdentity;
+import dev.managedbackend.internal.os.ProcessStopper;
+import dev.managedbackend.internal.os.ProcessTable;
+
 /**
  * Cleans up after test JVMs that died without stopping their backends and whose watchdog did
  * not finish the job either (it was killed too, or the machine was too busy): the belt to the
@@ -36,7 +41,6 @@ public final class LedgerSweep {
 
     private static final System.Logger LOG = System.getLogger("dev.managedbackend");
     private static final Duration TERM_GRACE = Duration.ofSeconds(1);
-    private static final Duration KILL_WAIT = Duration.ofSeconds(2);
 
     private LedgerSweep() {
     }
@@ -135,20 +139,13 @@ public final class LedgerSweep {
         if (targets.isEmpty()) {
             return Set.of();
         }
-        List<ProcessHandle> signalled = new ArrayList<>();
-        targets.forEach((handle, tag) -> {
-            if (stillTagged(table, handle, tag)) {
-                handle.destroy();
-                signalled.add(handle);
-            }
-        });
-        List<ProcessHandle> left = awaitGone(signalled, TERM_GRACE);
-        left.stream().filter(handle -> stillTagged(table, handle, targets.get(handle)))
-                .forEach(ProcessHandle::destroyForcibly);
-        left = awaitGone(left, KILL_WAIT);
-        signalled.stream().map(ProcessHandle::pid).sorted().forEach(stopped::add);
+        List<ProcessHandle> left = ProcessStopper.stop(targets.keySet(), List::of,
+                handle -> stillTagged(table, handle, targets.get(handle)), TERM_GRACE);
+        targets.keySet().stream().map(ProcessHandle::pid).sorted().forEach(stopped::add);
         Set<String> surviving = new HashSet<>();
-        left.forEach(handle -> surviving.add(targets.get(handle)));
+        // a survivor that no longer carries the tag is a reused pid: not what the entry was about
+        left.stream().filter(handle -> stillTagged(table, handle, targets.get(handle)))
+                .forEach(handle -> surviving.add(targets.get(handle)));
         return surviving;
     }
 
@@ -164,28 +161,6 @@ public final class LedgerSweep {
             LOG.log(Level.WARNING, "managed-backend: could not remove the container of " + entry.describe()
                     + " through " + remover + ": " + e);
             return false;
-        }
-    }
-
-    /** Waits until all are gone (zombies count as gone); returns those still running. */
-    private static List<ProcessHandle> awaitGone(Iterable<ProcessHandle> handles, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<ProcessHandle> alive = new ArrayList<>();
-            for (ProcessHandle handle : handles) {
-                if (ProcessIdentity.isRunning(handle)) {
-                    alive.add(handle);
-                }
-            }
-            if (alive.isEmpty() || System.nanoTime() > deadline) {
-                return alive;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return alive;
-            }
         }
     }
 

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.managedbackend.internal.ProcessLauncher;
+import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.ProcessGroups;
 
 /**
  * The test JVM's watchdog: a {@code /bin/sh} script (a few milliseconds to start, nothing to
@@ -134,7 +135,7 @@ final class Watchdog {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(Redirect.DISCARD)
                 .redirectError(Redirect.DISCARD);
-        builder.environment().remove(ProcessLauncher.OWNER_VARIABLE);
+        builder.environment().remove(OwnerTag.VARIABLE);
         return new Watchdog(builder.start());
     }
 

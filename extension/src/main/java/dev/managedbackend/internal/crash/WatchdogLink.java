@@ -48,6 +48,18 @@ final class WatchdogLink {
         }
     }
 
+    /**
+     * Waits until the watchdog runs (it is started by the first registration), at most
+     * {@code millis}; false if it could not be started.
+     */
+    synchronized boolean awaitRunning(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (starting && System.nanoTime() < deadline) {
+            wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+        }
+        return watchdog != null;
+    }
+
     /** The watchdog's pid; waits up to a second for one that is starting. */
     synchronized OptionalLong pid() throws InterruptedException {
         long deadline = System.nanoTime() + 1_000_000_000L;

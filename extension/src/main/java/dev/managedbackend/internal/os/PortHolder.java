@@ -1,9 +1,8 @@
-package dev.managedbackend.internal.diagnostics;
+package dev.managedbackend.internal.os;
 
 import java.time.Duration;
 import java.util.Map;
 
-import dev.managedbackend.internal.ProcessLauncher;
 import oshi.SystemInfo;
 import oshi.software.os.InternetProtocolStats.IPConnection;
 import oshi.software.os.InternetProtocolStats.TcpState;
@@ -52,10 +51,9 @@ public final class PortHolder {
         if (tag == null) {
             return who + ": a foreign process, which managed-backend never touches";
         }
-        long owner = Long.parseLong(tag.substring(0, tag.indexOf(':')));
-        boolean ownerAlive = ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
-        return who + ": a backend that managed-backend started for test JVM " + owner
-                + (ownerAlive
+        OwnerTag.Owner owner = OwnerTag.ownerOf(tag).orElseThrow();
+        return who + ": a backend that managed-backend started for test JVM " + owner.pid()
+                + (owner.isAlive()
                         ? ", which is still running (another test run on this host); let it finish"
                         : ", which is gone; the next test run sweeps it, or stop it now with kill "
                                 + process.getProcessID());
@@ -64,8 +62,8 @@ public final class PortHolder {
     private static String tagOf(OSProcess process) {
         try {
             Map<String, String> env = process.getEnvironmentVariables();
-            String tag = env.get(ProcessLauncher.OWNER_VARIABLE);
-            return tag != null && tag.matches("\\d+:.*") ? tag : null;
+            String tag = env.get(OwnerTag.VARIABLE);
+            return OwnerTag.ownerOf(tag).isPresent() ? tag : null;
         } catch (RuntimeException e) {
             return null;
         }

@@ -1,4 +1,4 @@
-package dev.managedbackend.internal.crash;
+package dev.managedbackend.internal.os;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import dev.managedbackend.internal.ProcessLauncher;
 
 /**
  * What makes a process this process and not a later one that got the same pid: its start time,
@@ -37,15 +36,15 @@ public final class ProcessIdentity {
     }
 
     /** This boot: 8 hex digits of the kernel's boot id, or {@code "0"} where there is none. */
-    static String boot() {
+    public static String boot() {
         return BOOT;
     }
 
-    static long selfPid() {
+    public static long selfPid() {
         return SELF_PID;
     }
 
-    static long selfStart() {
+    public static long selfStart() {
         return SELF_START;
     }
 
@@ -75,7 +74,7 @@ public final class ProcessIdentity {
     }
 
     /** Whether {@code pid} runs now and is the process that started at {@code start}. */
-    static boolean isAlive(long pid, long start) {
+    public static boolean isAlive(long pid, long start) {
         OptionalLong actual = startOf(pid);
         return actual.isPresent() && actual.getAsLong() == start;
     }
@@ -84,7 +83,7 @@ public final class ProcessIdentity {
      * The process group of {@code pid} (Linux), or empty. A zombie counts as gone: it runs no
      * code and holds no port.
      */
-    static OptionalLong groupOf(long pid) {
+    public static OptionalLong groupOf(long pid) {
         Optional<String[]> stat = stat(pid);
         if (stat.isEmpty() || isDead(stat.get())) {
             return OptionalLong.empty();
@@ -104,7 +103,7 @@ public final class ProcessIdentity {
         }
         try {
             byte[] environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
-            String entry = ProcessLauncher.OWNER_VARIABLE + "=" + tag;
+            String entry = OwnerTag.VARIABLE + "=" + tag;
             String all = new String(environ, StandardCharsets.ISO_8859_1);
             String wanted = new String(entry.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
             return (all.startsWith(wanted + "\0") || all.contains("\0" + wanted + "\0"));

@@ -1,4 +1,4 @@
-package dev.managedbackend.internal.crash;
+package dev.managedbackend.internal.os;
 
 import java.io.File;
 import java.io.IOException;
@@ -31,7 +31,7 @@ public final class ProcessGroups {
     }
 
     /** util-linux {@code setsid}, where this machine has it. */
-    static Optional<String> setsid() {
+    public static Optional<String> setsid() {
         return SETSID;
     }
 
@@ -46,7 +46,7 @@ public final class ProcessGroups {
      * the JVM reports the missing program as it always did, rather than setsid exiting with 127).
      */
     public static Optional<List<String>> inOwnGroup(List<String> argv, Path dir, Map<String, String> env) {
-        if (!supported() || !CrashGuard.enabled() || argv.isEmpty() || !resolvable(argv.get(0), dir, env)) {
+        if (!supported() || argv.isEmpty() || !resolvable(argv.get(0), dir, env)) {
             return Optional.empty();
         }
         List<String> command = new ArrayList<>(argv.size() + 1);

@@ -1,4 +1,4 @@
-package dev.managedbackend.internal.crash;
+package dev.managedbackend.internal.os;
 
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import java.util.Set;
  * sweep uses it, and only when the ledger names a dead owner, because listing every process and
  * reading its environment is the one expensive thing in crash safety.
  */
-interface ProcessTable {
+public interface ProcessTable {
 
     /** Every live process whose {@code MANAGED_BACKEND_OWNER} is one of {@code tags}: pid to tag. */
     Map<Long, String> withTags(Set<String> tags);

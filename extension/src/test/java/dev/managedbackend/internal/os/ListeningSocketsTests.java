@@ -1,4 +1,4 @@
-package dev.managedbackend.internal;
+package dev.managedbackend.internal.os;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.managedbackend.internal.ListeningSockets.Ownership;
+import dev.managedbackend.internal.os.ListeningSockets.Ownership;
 
 /** Who holds a listening port, read from /proc: the guard against a stale server looking ready. */
 class ListeningSocketsTests {

@@ -1,11 +1,10 @@
-package dev.managedbackend.internal.crash;
+package dev.managedbackend.internal.os;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.managedbackend.internal.ProcessLauncher;
 import oshi.SystemInfo;
 import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
@@ -16,7 +15,7 @@ import oshi.software.os.OperatingSystem;
  * runs, which only a sweep with something to sweep does, so a normal test run never loads a
  * class of OSHI (or JNA).
  */
-final class OshiProcessTable implements ProcessTable {
+public final class OshiProcessTable implements ProcessTable {
 
     private final OperatingSystem os;
 
@@ -25,7 +24,7 @@ final class OshiProcessTable implements ProcessTable {
     }
 
     /** Typed as the interface, so that callers' bytecode never names this class's OSHI types. */
-    static ProcessTable create() {
+    public static ProcessTable create() {
         return new OshiProcessTable(new SystemInfo().getOperatingSystem());
     }
 
@@ -53,7 +52,7 @@ final class OshiProcessTable implements ProcessTable {
 
     private static String tagIn(OSProcess process) {
         try {
-            return process.getEnvironmentVariables().get(ProcessLauncher.OWNER_VARIABLE);
+            return process.getEnvironmentVariables().get(OwnerTag.VARIABLE);
         } catch (RuntimeException e) {
             return null; // gone, or not ours to read
         }

@@ -1,4 +1,4 @@
-package dev.managedbackend.internal;
+package dev.managedbackend.internal.os;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -20,12 +20,12 @@ import java.util.stream.Stream;
  * the normal path. Where {@code /proc} is missing (macOS, Windows) the answer is
  * {@link Ownership#UNKNOWN} and the caller falls back to a connect check.
  */
-final class ListeningSockets {
+public final class ListeningSockets {
 
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
     private static final String LISTEN = "0A";
 
-    enum Ownership {
+    public enum Ownership {
         /** Nobody listens on the port yet. */
         NONE,
         /** One of the given processes holds the listening socket. */
@@ -39,12 +39,12 @@ final class ListeningSockets {
     private ListeningSockets() {
     }
 
-    static boolean supported() {
+    public static boolean supported() {
         return Files.isReadable(TABLES.get(0));
     }
 
     /** Who listens on {@code port}, looking at {@code root} and its descendants. */
-    static Ownership of(int port, ProcessHandle root) {
+    public static Ownership of(int port, ProcessHandle root) {
         if (!supported()) {
             return Ownership.UNKNOWN;
         }

@@ -1,0 +1,52 @@
+package dev.managedbackend.internal.os;
+
+import java.util.Optional;
+
+/**
+ * The mark that makes a process ours: {@code MANAGED_BACKEND_OWNER=<jvm pid>:<jvm start>:<backend>}
+ * in its environment, set when a backend is launched and inherited by everything it starts. The
+ * JVM's start stamp makes the mark unique to this JVM even after its pid is reused. Every signal
+ * the extension sends, in the normal stop, the sweep and the watchdog, first checks this mark.
+ */
+public final class OwnerTag {
+
+    /** The environment variable. */
+    public static final String VARIABLE = "MANAGED_BACKEND_OWNER";
+
+    /** {@code <jvm pid>:<jvm start>:}, the part every backend of this JVM shares. */
+    private static final String JVM_PREFIX = ProcessIdentity.selfPid() + ":" + ProcessIdentity.selfStart() + ":";
+
+    private OwnerTag() {
+    }
+
+    /** The tag of a backend of this JVM. */
+    public static String of(String backendName) {
+        return JVM_PREFIX + backendName;
+    }
+
+    /** What every tag of this JVM starts with. */
+    public static String jvmPrefix() {
+        return JVM_PREFIX;
+    }
+
+    /** The test JVM a tag names, if it is well-formed. */
+    public static Optional<Owner> ownerOf(String tag) {
+        String[] parts = tag == null ? new String[0] : tag.split(":", 3);
+        if (parts.length < 3) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Owner(Long.parseLong(parts[0]), Long.parseLong(parts[1])));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A test JVM, by pid and start stamp. */
+    public record Owner(long pid, long start) {
+        /** Whether that very JVM still runs (not just some process with its pid). */
+        public boolean isAlive() {
+            return ProcessIdentity.isAlive(pid, start);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.managedbackend;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.library.dependencies.Slice;
+import com.tngtech.archunit.library.dependencies.Slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/**
+ * The packages form layers, checked on the compiled classes:
+ * <pre>
+ *   dev.managedbackend            the API and the JUnit extension
+ *   internal.container            container mode (Testcontainers), reached from the core only by name
+ *   internal                      the core: specs, settings, ports, launch, readiness
+ *   internal.crash                crash safety: ledger, sweep, watchdog
+ *   internal.os                   process facts and actions: identity, owner tag, groups, listeners, the stop
+ * </pre>
+ * Each may use those below it and the API's own types (exceptions, enums, {@code Backend}, the
+ * annotation's constants); none may use one above it, and the packages under {@code internal}
+ * have no cycles. Nothing under {@code internal} uses JUnit or the extension's classes, so the
+ * core runs without JUnit (the command line and plain Java need that).
+ */
+class ArchitectureTests {
+
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.managedbackend");
+
+    @Test
+    void thePackagesUnderInternalHaveNoCycles() {
+        assertThat(Slices.matching("dev.managedbackend.(**)").transform(CLASSES))
+                .describedAs("the slices checked").extracting(Slice::getDescription)
+                .contains("Slice internal", "Slice internal.os", "Slice internal.crash", "Slice internal.container");
+        slices().matching("dev.managedbackend.(**)").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void eachLayerUsesOnlyTheLayersBelowIt() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("API and extension").definedBy("dev.managedbackend")
+                .layer("container mode").definedBy("dev.managedbackend.internal.container..")
+                .layer("core").definedBy("dev.managedbackend.internal")
+                .layer("crash guard").definedBy("dev.managedbackend.internal.crash..")
+                .layer("os").definedBy("dev.managedbackend.internal.os..")
+                .whereLayer("container mode").mayNotBeAccessedByAnyLayer()
+                .whereLayer("core").mayOnlyBeAccessedByLayers("API and extension", "container mode")
+                .whereLayer("crash guard").mayOnlyBeAccessedByLayers("core", "container mode")
+                .whereLayer("os").mayOnlyBeAccessedByLayers("core", "container mode", "crash guard")
+                .check(CLASSES);
+    }
+
+    @Test
+    void nothingUnderInternalUsesJUnit() {
+        noClasses().that().resideInAPackage("dev.managedbackend.internal..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.junit..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theCoreNeverUsesTheJUnitExtensionClasses() {
+        noClasses().that().resideInAPackage("dev.managedbackend.internal..")
+                .should().dependOnClassesThat().haveSimpleNameEndingWith("Extension")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName(Injection.class.getName())
+                .orShould().dependOnClassesThat().haveFullyQualifiedName(FailureReports.class.getName())
+                .check(CLASSES);
+    }
+}
