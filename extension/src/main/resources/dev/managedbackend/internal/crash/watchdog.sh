@@ -36,6 +36,8 @@ while IFS= read -r line; do
 done
 # Everything was stopped normally: nothing to do, and the ledger is the JVM's business.
 [ "$groups$containers" = '  ' ] && exit 0
+# The log folder may not exist yet (a JVM that runs containers only writes no backend log).
+case $log in */*) [ -d "${log%/*}" ] || mkdir -p -- "${log%/*}" 2>/dev/null ;; esac
 if [ -n "$log" ] && (: >>"$log") 2>/dev/null; then exec >>"$log" 2>&1 </dev/null
 else exec >/dev/null 2>&1 </dev/null; fi
 
@@ -176,7 +178,7 @@ remove_container() {
     # Docker's 404 for a container names it; a 404 from anything else is no proof
     0,404) case $out in *"No such container: $id"*) say "container $id was gone already ($via)"; return 0 ;; esac ;;
   esac
-  out=${out%"${nl}http_code="*}
+  out=${out%"${nl}http_code="*}; out=${out%"$nl"}
   say "could not remove container $id ($via): curl exited with $rc, HTTP status $code: $out"
   return 1
 }
@@ -212,9 +214,9 @@ if [ "$unreadable" != ' ' ]; then
   say "left alone, as their environment cannot be read (they are not provably this JVM's): processes$unreadable"
   left="$left processes$unreadable (unreadable)"
 fi
-removed=' '
+removed=' ' unremoved=''
 for j in $jobs; do
-  if wait "${j%%,*}"; then removed="$removed${j#*,} "; fi
+  if wait "${j%%,*}"; then removed="$removed${j#*,} "; else unremoved="$unremoved ${j#*,}"; fi
 done
 
 # entry_container FILE: the container id a ledger entry names, in $c (empty: a process entry).
@@ -252,9 +254,10 @@ for d in $ledgers; do
     fi
   done
 done
-if [ -n "$kept" ]; then
-  say "kept these ledger entries for the next sweep:$kept"
+[ -z "$kept" ] || say "kept these ledger entries for the next sweep:$kept"
+if [ -n "$left$unremoved" ]; then
+  say "still there:$left${unremoved:+ containers$unremoved}"
   exit 1
 fi
-[ -z "$left" ] || { say "still there:$left"; exit 1; }
+[ -z "$kept" ] || exit 1
 say "done"
