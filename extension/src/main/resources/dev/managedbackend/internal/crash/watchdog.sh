@@ -106,7 +106,8 @@ signal() {
       *) send "$1" "$p" && sent="$sent $p" ;;
     esac
   done
-  say "SIG$1 to process groups$hit and to the processes$sent"
+  hg=${hit% }
+  say "SIG$1 to process groups${hg:- (none)} and to the processes${sent:- (none other)}"
 }
 
 # check_groups: reports a registered group that was never signalled although its leader runs:
