@@ -4,6 +4,9 @@
 #  - if `docker info` fails, starts dockerd in the background (log: /tmp/dockerd.log) and
 #    records its pid in /tmp/managed-backend-dockerd.pid, then waits (at most
 #    DOCKER_START_TIMEOUT seconds, default 60) until `docker info` answers.
+#    dockerd listens on its unix socket and on tcp://127.0.0.1:2375 (plain HTTP, loopback
+#    only): the crash-guard tests check that a container recorded against a tcp:// engine is
+#    removed through that address.
 # scripts/stop-docker.sh stops a dockerd that this script started, and no other.
 # Idempotent: an engine that already answers is left alone.
 set -euo pipefail
@@ -15,6 +18,8 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PID_FILE="${MANAGED_BACKEND_DOCKERD_PID_FILE:-/tmp/managed-backend-dockerd.pid}"
 DOCKERD_LOG="${DOCKERD_LOG:-/tmp/dockerd.log}"
 START_TIMEOUT="${DOCKER_START_TIMEOUT:-60}"
+# Loopback only: an engine on tcp without TLS is root for whoever can reach it.
+DOCKER_TCP=127.0.0.1:2375
 log() { echo "[setup-docker] $*" >&2; }
 
 need=()
@@ -28,6 +33,10 @@ command -v dockerd >/dev/null 2>&1 || { apt_wait_for_lock; apt_install docker.io
 
 if docker info >/dev/null 2>&1; then
     log "a Docker engine already answers; leaving it alone"
+    if ! docker -H "tcp://$DOCKER_TCP" version >/dev/null 2>&1; then
+        log "it does not listen on tcp://$DOCKER_TCP: the tcp:// crash-guard tests will fail;" \
+            "if this script started it: scripts/stop-docker.sh && scripts/setup-docker.sh"
+    fi
 else
     if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
         log "dockerd $(cat "$PID_FILE") (started earlier by this script) is still coming up"
@@ -38,7 +47,7 @@ else
             exit 1
         fi
         log "starting dockerd (log: $DOCKERD_LOG)"
-        setsid dockerd </dev/null >"$DOCKERD_LOG" 2>&1 &
+        setsid dockerd -H unix:///var/run/docker.sock -H "tcp://$DOCKER_TCP" </dev/null >"$DOCKERD_LOG" 2>&1 &
         echo $! >"$PID_FILE"
     fi
     pid="$(cat "$PID_FILE")"

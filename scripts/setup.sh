@@ -3,6 +3,7 @@
 #   - sample-fastapi/.venv with fastapi and uvicorn (scripts/setup-python.sh)
 #   - a Docker engine, and the images the container-mode tests use (setup-docker.sh,
 #     docker-base.sh, build-sample-image.sh); skipped with --no-docker
+#   - shellcheck, which .ci/run runs on the watchdog script and on these scripts
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,9 @@ cd "$(dirname "$0")/.."
 docker=true
 [ "${1:-}" = "--no-docker" ] && docker=false
 
+# shellcheck source=scripts/lib-apt.sh
+. scripts/lib-apt.sh
+command -v shellcheck >/dev/null 2>&1 || apt_install shellcheck
 scripts/setup-python.sh
 if $docker; then
     scripts/setup-docker.sh

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -51,6 +52,12 @@ final class CrashJvm implements AutoCloseable {
      * {@code dir}, its ledger to {@code stateDir}/ledger.
      */
     static CrashJvm start(Class<?> fixture, Path dir, Path stateDir, String... jvmArgs) {
+        return start(fixture, dir, stateDir, Map.of(), jvmArgs);
+    }
+
+    /** As {@link #start(Class, Path, Path, String...)}, with {@code environment} set (or, for a null value, removed). */
+    static CrashJvm start(Class<?> fixture, Path dir, Path stateDir, Map<String, String> environment,
+            String... jvmArgs) {
         List<String> command = new ArrayList<>();
         if (sigintIgnored()) {
             // a shell without job control starts background jobs with SIGINT ignored, and the JVM
@@ -67,8 +74,16 @@ final class CrashJvm implements AutoCloseable {
                 Main.class.getName(), fixture.getName()));
         try {
             Files.createDirectories(dir);
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("jvm.log").toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("jvm.log").toFile());
+            environment.forEach((key, value) -> {
+                if (value == null) {
+                    builder.environment().remove(key);
+                } else {
+                    builder.environment().put(key, value);
+                }
+            });
+            Process process = builder.start();
             return new CrashJvm(process, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

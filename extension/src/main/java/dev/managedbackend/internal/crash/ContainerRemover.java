@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * Removes a container that a dead test JVM left behind; the sweep's way to Docker. Found by
@@ -86,8 +87,9 @@ public interface ContainerRemover {
                     process.destroyForcibly();
                     return false;
                 }
-                return process.exitValue() == 0
-                        || new String(output, StandardCharsets.UTF_8).contains("No such container");
+                // gone already: docker's exact message for this id (a CLI before 23 exits 1 with it)
+                return process.exitValue() == 0 || new String(output, StandardCharsets.UTF_8).strip()
+                        .matches("(Error response from daemon|Error): No such container: " + Pattern.quote(containerId));
             } catch (IOException e) {
                 return false;
             } catch (InterruptedException e) {

@@ -1,0 +1,150 @@
+package dev.managedbackend.internal.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.managedbackend.internal.ProcessLauncher;
+
+/**
+ * The watchdog script on its own, fed its commands by the test and then EOF, as when its JVM
+ * dies: it signals only what carries the tag, and leaves alone, and reports, a registered
+ * process group whose leader does not carry it or whose environment it cannot read.
+ */
+@EnabledIf("hasSetsid")
+class WatchdogTagTests {
+
+    private static final String SETSID = "/usr/bin/setsid";
+    private static final String ENTRIES = "watchdog-tag-test-";
+
+    /** A tag no real JVM has: pid and start stamp made up. */
+    private final String tag = ProcessLauncher.OWNER_VARIABLE + "=" + (4_000_000 + ThreadLocalRandom.current()
+            .nextInt(1_000_000)) + ":1:";
+    private final List<Process> started = new ArrayList<>();
+
+    @TempDir
+    Path temp;
+
+    static boolean hasSetsid() {
+        return Files.isExecutable(Path.of(SETSID)) && Files.isExecutable(Path.of("/bin/sh"));
+    }
+
+    static boolean rootWithSetpriv() {
+        return hasSetsid() && "root".equals(System.getProperty("user.name"))
+                && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+    }
+
+    @AfterEach
+    void killStarted() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void aRegisteredGroupWhoseLeaderDoesNotCarryTheTagIsLeftAloneAndReported() throws Exception {
+        Process ours = sleepInOwnGroup(tag + "backend");
+        Process reused = sleepInOwnGroup(null); // stands for a pid reused by someone else's program
+        Path ledger = Files.createDirectories(temp.resolve("ledger"));
+        Path entry = Files.writeString(ledger.resolve(ENTRIES + "1.entry"), "pid=" + ours.pid() + "\n");
+        Path log = temp.resolve("watchdog.log");
+
+        Process watchdog = watchdog(List.of(), log, "add " + ours.pid(), "add " + reused.pid(), "ledger " + ledger);
+
+        assertThat(watchdog.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        String report = Files.readString(log);
+        assertThat(watchdog.exitValue()).describedAs(report).isZero();
+        assertThat(ours.waitFor(5, TimeUnit.SECONDS)).describedAs("the tagged backend got SIGTERM").isTrue();
+        assertThat(reused.isAlive()).describedAs("the untagged group leader").isTrue();
+        assertThat(report).contains("SIGTERM to process groups " + ours.pid() + " ",
+                "left process group " + reused.pid() + " alone: no member carries the tag");
+        assertThat(entry).describedAs("its backend is gone: honoured").doesNotExist();
+    }
+
+    /**
+     * The watchdog runs as {@code nobody} here, the registered group's leader as root: its
+     * environment cannot be read, so it cannot be proven ours. Not signalled, reported, and the
+     * process entries stay for the next sweep.
+     */
+    @Test
+    @EnabledIf("rootWithSetpriv")
+    void aProcessWhoseEnvironmentCannotBeReadIsLeftAloneAndReported() throws Exception {
+        Process unreadable = sleepInOwnGroup(tag + "backend");
+        Path shared = Files.createTempDirectory(Path.of("/tmp"), "watchdog-nobody-");
+        try {
+            Path ledger = Files.createDirectories(shared.resolve("ledger"));
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setPosixFilePermissions(ledger, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Path entry = Files.writeString(ledger.resolve(ENTRIES + "1.entry"), "pid=" + unreadable.pid() + "\n");
+            Path log = shared.resolve("watchdog.log");
+
+            Process watchdog = watchdog(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                    log, "add " + unreadable.pid(), "ledger " + ledger);
+
+            assertThat(watchdog.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            String report = Files.readString(log);
+            assertThat(watchdog.exitValue()).describedAs(report).isEqualTo(1);
+            assertThat(report).contains("left alone, as their environment cannot be read (they are not provably "
+                    + "this JVM's): processes " + unreadable.pid() + " ", "kept these ledger entries for the next sweep:",
+                    entry + ": processes left:");
+            assertThat(entry).exists();
+            // not signalled: still running well after the watchdog ended
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(unreadable::isAlive);
+        } finally {
+            try (Stream<Path> files = Files.walk(shared)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
+    }
+
+    /** {@code sleep 300} leading a process group of its own, with {@code ownerValue} as its tag (none if null). */
+    private Process sleepInOwnGroup(String ownerValue) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(SETSID, "sleep", "300");
+        builder.environment().remove(ProcessLauncher.OWNER_VARIABLE);
+        if (ownerValue != null) {
+            builder.environment().put(ProcessLauncher.OWNER_VARIABLE, ownerValue.substring(
+                    ProcessLauncher.OWNER_VARIABLE.length() + 1));
+        }
+        Process process = builder.start();
+        started.add(process);
+        await().atMost(Duration.ofSeconds(5)).until(() -> isGroupLeader(process.pid()));
+        return process;
+    }
+
+    private static boolean isGroupLeader(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(") ") + 2).split(" ");
+        return fields[2].equals(Long.toString(pid)) && stat.contains("(sleep)");
+    }
+
+    /** Runs the watchdog script (behind {@code wrapper}), sends {@code commands}, then EOF. */
+    private Process watchdog(List<String> wrapper, Path log, String... commands) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of("/bin/sh", "-c", Watchdog.script(), Watchdog.NAME, tag, ENTRIES, log.toString()));
+        Process watchdog = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(temp.resolve("watchdog.out").toFile()).start();
+        started.add(watchdog);
+        try (OutputStream in = watchdog.getOutputStream()) {
+            for (String line : commands) {
+                in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return watchdog;
+    }
+}
