@@ -216,7 +216,7 @@ class WatchdogEngineTests {
                 String id = docker("-H", LOCAL_ENGINE, "run", "-d", "--label", "dev.managedbackend.owner="
                         + ProcessHandle.current().pid() + ":crash-test", IMAGE, "sleep", "300");
                 ids.add(id);
-                CrashGuard.get(settings).watchContainer(id, host);
+                CrashGuard.get(settings.stateDir(), settings.logDir()).watchContainer(id, host);
             }
             CrashJvm.readyContainer(String.join(",", ids), 0);
             Thread.sleep(120_000);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.managedbackend.internal.ProcessLauncher;
+import dev.managedbackend.internal.os.OwnerTag;
 
 /**
  * The watchdog script on its own, fed its commands by the test and then EOF, as when its JVM
@@ -36,7 +36,7 @@ class WatchdogTagTests {
     private static final String ENTRIES = "watchdog-tag-test-";
 
     /** A tag no real JVM has: pid and start stamp made up. */
-    private final String tag = ProcessLauncher.OWNER_VARIABLE + "=" + (4_000_000 + ThreadLocalRandom.current()
+    private final String tag = OwnerTag.VARIABLE + "=" + (4_000_000 + ThreadLocalRandom.current()
             .nextInt(1_000_000)) + ":1:";
     private final List<Process> started = new ArrayList<>();
 
@@ -116,10 +116,10 @@ class WatchdogTagTests {
     /** {@code sleep 300} leading a process group of its own, with {@code ownerValue} as its tag (none if null). */
     private Process sleepInOwnGroup(String ownerValue) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(SETSID, "sleep", "300");
-        builder.environment().remove(ProcessLauncher.OWNER_VARIABLE);
+        builder.environment().remove(OwnerTag.VARIABLE);
         if (ownerValue != null) {
-            builder.environment().put(ProcessLauncher.OWNER_VARIABLE, ownerValue.substring(
-                    ProcessLauncher.OWNER_VARIABLE.length() + 1));
+            builder.environment().put(OwnerTag.VARIABLE, ownerValue.substring(
+                    OwnerTag.VARIABLE.length() + 1));
         }
         Process process = builder.start();
         started.add(process);
