@@ -7,9 +7,10 @@ import java.util.OptionalLong;
 
 /**
  * A started backend, injectable by type into tests ({@code void t(Backend backend)}) when the
- * test has exactly one; use {@link Backends} when it has several.
+ * test has exactly one; use {@link Backends} when it has several. {@link BackendBuilder#start()}
+ * returns one outside JUnit, to be closed with try-with-resources.
  */
-public interface Backend {
+public interface Backend extends AutoCloseable {
 
     /** The {@link ManagedBackend#name() name} it was declared with. */
     String name();
@@ -34,4 +35,30 @@ public interface Backend {
 
     /** Whether the process or container is still alive. */
     boolean isRunning();
+
+    /**
+     * Stops it now, as at the end of its scope (the whole process tree, or the container), for a
+     * test of what a client does when its backend goes away. In a JUnit test, the next test of
+     * the same scope gets it started again, on the same port, before it runs; {@link #restart()}
+     * brings it back within the test. Does nothing if it is stopped already.
+     */
+    void stop();
+
+    /**
+     * Stops it if it runs, and starts it again with the same configuration on the same port, so
+     * its URL stays; returns once it is ready again (the readiness check and
+     * {@code startupTimeoutSeconds} as at its first start). The new launch writes a new log
+     * file ({@link #logFile()}), and in process mode has a new {@link #pid()}.
+     *
+     * @throws BackendStartException if it cannot start again, e.g. because another program took
+     *                               its port in the moment it was free
+     */
+    void restart();
+
+    /**
+     * Stops it for good: JUnit does this at the end of its scope; outside JUnit, close it
+     * yourself (try-with-resources), or a JVM shutdown hook does it at exit.
+     */
+    @Override
+    void close();
 }

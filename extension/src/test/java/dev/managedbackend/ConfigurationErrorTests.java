@@ -92,9 +92,9 @@ class ConfigurationErrorTests {
         Throwable failure = TestKit.classFailure(TestKit.run(DuplicateNameCases.class), DuplicateNameCases.class);
 
         assertThat(failure).isExactlyInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage(DuplicateNameCases.class.getName() + " declares two @ManagedBackend with name = "
+                .hasMessage(DuplicateNameCases.class.getName() + " declares two backends with name = "
                         + "\"api\"; names must be distinct within a test class. Give each one its own name, "
-                        + "e.g. @ManagedBackend(name = \"users\", ...).");
+                        + "e.g. @ManagedBackend(name = \"users\", ...) or BackendBuilder.name(\"users\").");
     }
 
     /** The class fails in beforeAll with {@code where: problem}, and no test runs. */

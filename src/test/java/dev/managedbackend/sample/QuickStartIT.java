@@ -1,5 +1,6 @@
 package dev.managedbackend.sample;
 
+// tag::readme[]
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -16,7 +17,6 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /** The README's whole-test example, verbatim between the tags (ReadmeSnippetsIT checks it). */
-// tag::readme[]
 @ManagedBackend(app = "app.main:app", dir = "sample-fastapi")
 class QuickStartIT {
 

@@ -7,5 +7,5 @@ package dev.managedbackend.internal;
 public interface BackendLauncher {
 
     /** Starts the backend; {@code owner} (the test class) names its log file. */
-    RunningBackend start(BackendSpec spec, String owner);
+    LaunchedBackend start(BackendSpec spec, String owner);
 }

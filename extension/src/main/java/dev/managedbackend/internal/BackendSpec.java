@@ -64,6 +64,12 @@ public record BackendSpec(
                 healthPath, port, startupTimeout, resolved, inheritEnv, scope);
     }
 
+    /** The same spec on a fixed port: what a restart launches, so that the URL stays. */
+    public BackendSpec withPort(int fixed) {
+        return new BackendSpec(name, mode, app, command, dir, python, args, image, dockerfile, containerPort,
+                healthPath, fixed, startupTimeout, env, inheritEnv, scope);
+    }
+
     /** Whether the port is picked by the extension rather than given by the user. */
     public boolean picksPort() {
         return port == 0;

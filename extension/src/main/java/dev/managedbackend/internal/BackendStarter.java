@@ -35,7 +35,12 @@ public final class BackendStarter {
         this.processes = new ProcessLauncher(settings);
     }
 
+    /** Starts one backend; {@code owner} (the test class, or the program) names its log files. */
     public RunningBackend start(BackendSpec spec, String owner) {
+        return new RunningBackend(spec, launch(spec, owner), again -> launch(again, owner));
+    }
+
+    private LaunchedBackend launch(BackendSpec spec, String owner) {
         if (spec.mode().isContainer()) {
             // looked up only here, so that process mode never loads container code or Testcontainers
             return ContainerMode.launcher(spec, settings).start(spec, owner);

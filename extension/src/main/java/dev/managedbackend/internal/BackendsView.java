@@ -108,7 +108,7 @@ public final class BackendsView implements Backends, AutoCloseable {
         RuntimeException failure = null;
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
-                Stopping.stop(owned.get(i));
+                owned.get(i).close();
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;

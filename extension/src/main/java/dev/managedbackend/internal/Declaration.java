@@ -42,4 +42,10 @@ public record Declaration(
         args = List.copyOf(args);
         env = List.copyOf(env);
     }
+
+    /** The same declaration with the scope its place decides (an instance field's: METHOD). */
+    public Declaration withScope(Scope decided) {
+        return new Declaration(origin, name, app, command, dir, python, args, image, dockerfile, containerPort,
+                healthPath, port, startupTimeoutSeconds, env, inheritEnv, Optional.of(decided));
+    }
 }

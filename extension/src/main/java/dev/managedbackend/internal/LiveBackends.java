@@ -10,18 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LiveBackends {
 
-    private static final Set<RunningBackend> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<LaunchedBackend> LIVE = ConcurrentHashMap.newKeySet();
     private static volatile boolean hookInstalled;
 
     private LiveBackends() {
     }
 
-    public static void add(RunningBackend backend) {
+    public static void add(LaunchedBackend backend) {
         installHook();
         LIVE.add(backend);
     }
 
-    public static void remove(RunningBackend backend) {
+    public static void remove(LaunchedBackend backend) {
         LIVE.remove(backend);
     }
 

@@ -17,7 +17,7 @@ import dev.managedbackend.internal.os.ProcessStopper;
  * A backend that runs as a local process tree rooted at the process we launched (which, where
  * setsid exists, also leads a process group of its own: {@code pgid > 0}).
  */
-final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
+final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
     private static final System.Logger LOG = System.getLogger("dev.managedbackend");
 

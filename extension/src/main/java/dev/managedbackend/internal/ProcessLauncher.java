@@ -46,7 +46,7 @@ public final class ProcessLauncher {
     }
 
     /** Starts the backend; {@code owner} (the test class) names its log file. */
-    public RunningBackend start(BackendSpec spec, String owner) {
+    public LaunchedBackend start(BackendSpec spec, String owner) {
         crashGuard(); // the first start in this JVM sweeps what killed JVMs left
         PythonInterpreter python = spec.mode() == Mode.APP
                 ? PythonInterpreter.resolve(spec, System.getenv()) : null;

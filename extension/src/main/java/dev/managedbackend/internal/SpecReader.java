@@ -43,19 +43,25 @@ public final class SpecReader {
     /** Reads all declarations of one place (a test class); names must be distinct. */
     public List<BackendSpec> read(List<Declaration> declarations, String declaredOn) {
         List<BackendSpec> specs = new ArrayList<>();
-        Map<String, Declaration> byName = new LinkedHashMap<>();
         for (Declaration declaration : declarations) {
-            Declaration previous = byName.putIfAbsent(declaration.name(), declaration);
-            if (previous != null) {
-                throw new BackendConfigurationException(String.format(
-                        "%s declares two @ManagedBackend with name = \"%s\"; names must be distinct "
-                                + "within a test class. Give each one its own name, e.g. "
-                                + "@ManagedBackend(name = \"users\", ...).",
-                        declaredOn, declaration.name()));
-            }
             specs.add(read(declaration));
         }
+        requireDistinctNames(specs, declaredOn);
         return specs;
+    }
+
+    /** Fails if two of {@code specs}, the backends of one place, have the same name. */
+    public static void requireDistinctNames(List<BackendSpec> specs, String declaredOn) {
+        Set<String> names = new java.util.HashSet<>();
+        for (BackendSpec spec : specs) {
+            if (!names.add(spec.name())) {
+                throw new BackendConfigurationException(String.format(
+                        "%s declares two backends with name = \"%s\"; names must be distinct within a "
+                                + "test class. Give each one its own name, e.g. @ManagedBackend(name = "
+                                + "\"users\", ...) or BackendBuilder.name(\"users\").",
+                        declaredOn, spec.name()));
+            }
+        }
     }
 
     public BackendSpec read(Declaration d) {

@@ -11,7 +11,7 @@ public final class Stopping {
     private Stopping() {
     }
 
-    public static void stop(RunningBackend backend) {
+    public static void stop(LaunchedBackend backend) {
         UrlProperty.clear(backend);
         boolean wasRunning = backend.isRunning();
         long start = System.nanoTime();

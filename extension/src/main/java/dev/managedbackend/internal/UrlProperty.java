@@ -23,7 +23,7 @@ public final class UrlProperty {
     }
 
     /** Removes the property if it still names this backend. */
-    static void clear(Backend backend) {
-        System.getProperties().remove(name(backend), backend.baseUrl().toString());
+    static void clear(LaunchedBackend backend) {
+        System.getProperties().remove("managedbackend." + backend.name() + ".url", backend.baseUrl().toString());
     }
 }

@@ -16,7 +16,7 @@ import dev.managedbackend.internal.BaseUrls;
 import dev.managedbackend.internal.LiveBackends;
 import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.ReadinessProbe;
-import dev.managedbackend.internal.RunningBackend;
+import dev.managedbackend.internal.LaunchedBackend;
 
 /**
  * A backend that runs as a container, reached at the host port Docker mapped for
@@ -24,7 +24,7 @@ import dev.managedbackend.internal.RunningBackend;
  * {@code DOCKER_HOST} works too). Closing it stops the container (SIGTERM, then SIGKILL after
  * the stop timeout) and removes it, and releases the image it was built from, if any.
  */
-final class ContainerBackend implements RunningBackend, ReadinessProbe.Subject {
+final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
     private final String name;
     private final GenericContainer<?> container;

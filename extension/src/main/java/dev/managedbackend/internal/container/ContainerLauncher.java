@@ -16,7 +16,7 @@ import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.LiveBackends;
 import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.ReadinessProbe;
-import dev.managedbackend.internal.RunningBackend;
+import dev.managedbackend.internal.LaunchedBackend;
 import dev.managedbackend.internal.Settings;
 import dev.managedbackend.internal.crash.CrashGuard;
 
@@ -45,7 +45,7 @@ public final class ContainerLauncher implements BackendLauncher {
     }
 
     @Override
-    public RunningBackend start(BackendSpec spec, String owner) {
+    public LaunchedBackend start(BackendSpec spec, String owner) {
         CrashGuard crashGuard = CrashGuard.get(settings.stateDir(), settings.logDir()); // the first start in a JVM sweeps what killed JVMs left
         DockerClient docker = DockerEngine.require(spec, settings.skipWithoutDocker());
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());

@@ -1,0 +1,246 @@
+package dev.managedbackend;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+
+import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.BackendStarter;
+import dev.managedbackend.internal.Config;
+import dev.managedbackend.internal.Declaration;
+import dev.managedbackend.internal.EnvReferences;
+import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.SpecReader;
+
+/**
+ * A backend described in code: everything {@link ManagedBackend} has, plus env values computed
+ * when the backend starts ({@link #env(String, Supplier)}). Start with the mode,
+ * {@link #app(String)}, {@link #command(String...)}, {@link #image(String)} or
+ * {@link #dockerfile(String)}; the other settings are optional, and one that is not set takes
+ * the configured default (a {@code managedbackend.*} key) like an attribute that is not written.
+ *
+ * <p>In a JUnit test, register it: {@code @RegisterExtension static ManagedBackendExtension api =
+ * new ManagedBackendExtension(BackendBuilder.app("app.main:app").dir("sample-fastapi"));}. Outside
+ * JUnit (a {@code main}, TestNG, Cucumber, a tool), {@link #start()} it:
+ * <pre>{@code
+ * try (Backend api = BackendBuilder.app("app.main:app").dir("sample-fastapi").start()) {
+ *     URI url = api.baseUrl();
+ * }
+ * }</pre>
+ * Both take the same way as the annotation: the same checks, messages, port leasing,
+ * readiness, stop and crash guard. A builder can be started more than once; each start is a
+ * backend of its own.
+ */
+public final class BackendBuilder {
+
+    private final String app;
+    private final List<String> command;
+    private final String image;
+    private final String dockerfile;
+    private String name;
+    private String dir;
+    private String python;
+    private List<String> args = List.of();
+    private Integer containerPort;
+    private String healthPath;
+    private int port;
+    private Integer startupTimeoutSeconds;
+    private final List<Object> env = new ArrayList<>(); // "KEY=VALUE" or Computed
+    private InheritEnv inheritEnv;
+    private Scope scope;
+
+    private BackendBuilder(String app, List<String> command, String image, String dockerfile) {
+        this.app = app;
+        this.command = command;
+        this.image = image;
+        this.dockerfile = dockerfile;
+    }
+
+    /** Process mode: {@code <python> -m uvicorn <app>}, as {@link ManagedBackend#app()}. */
+    public static BackendBuilder app(String app) {
+        return new BackendBuilder(Objects.requireNonNull(app, "app"), List.of(), "", "");
+    }
+
+    /** Process mode: any other server, as {@link ManagedBackend#command()}. */
+    public static BackendBuilder command(String... command) {
+        return new BackendBuilder("", List.of(command), "", "");
+    }
+
+    /** Container mode: an image, as {@link ManagedBackend#image()}. */
+    public static BackendBuilder image(String image) {
+        return new BackendBuilder("", List.of(), Objects.requireNonNull(image, "image"), "");
+    }
+
+    /** Container mode: a Dockerfile to build, as {@link ManagedBackend#dockerfile()}. */
+    public static BackendBuilder dockerfile(String dockerfile) {
+        return new BackendBuilder("", List.of(), "", Objects.requireNonNull(dockerfile, "dockerfile"));
+    }
+
+    /**
+     * As {@link ManagedBackend#name()}. Not set: the name of the {@code @RegisterExtension}
+     * field, or {@code "default"} for {@link #start()}.
+     */
+    public BackendBuilder name(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /** As {@link ManagedBackend#dir()}. */
+    public BackendBuilder dir(String dir) {
+        this.dir = Objects.requireNonNull(dir, "dir");
+        return this;
+    }
+
+    /** As {@link ManagedBackend#dir()}. */
+    public BackendBuilder dir(Path dir) {
+        return dir(dir.toString());
+    }
+
+    /** As {@link ManagedBackend#python()}. */
+    public BackendBuilder python(String python) {
+        this.python = Objects.requireNonNull(python, "python");
+        return this;
+    }
+
+    /** As {@link ManagedBackend#args()}. */
+    public BackendBuilder args(String... args) {
+        this.args = List.of(args);
+        return this;
+    }
+
+    /** As {@link ManagedBackend#containerPort()}. */
+    public BackendBuilder containerPort(int containerPort) {
+        this.containerPort = containerPort;
+        return this;
+    }
+
+    /** As {@link ManagedBackend#healthPath()}. */
+    public BackendBuilder healthPath(String healthPath) {
+        this.healthPath = Objects.requireNonNull(healthPath, "healthPath");
+        return this;
+    }
+
+    /** As {@link ManagedBackend#port()}. */
+    public BackendBuilder port(int port) {
+        this.port = port;
+        return this;
+    }
+
+    /** As {@link ManagedBackend#startupTimeoutSeconds()}. */
+    public BackendBuilder startupTimeoutSeconds(int seconds) {
+        this.startupTimeoutSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * One {@code KEY=VALUE} entry, as in {@link ManagedBackend#env()}: {@code ${name.url}} and the
+     * other references resolve, {@code $${} is a literal {@code ${}.
+     */
+    public BackendBuilder env(String entry) {
+        env.add(Objects.requireNonNull(entry, "entry"));
+        return this;
+    }
+
+    /** {@code key=value}, as {@link #env(String)}. */
+    public BackendBuilder env(String key, String value) {
+        return env(key + "=" + value);
+    }
+
+    /**
+     * A value that exists only at run time (the URL of a database the test started, a temporary
+     * folder, a token): {@code value} is called when the backend starts, in JUnit when its scope
+     * begins (after the extensions registered before it, such as Testcontainers', ran), and its
+     * result is taken literally ({@code ${} in it is no reference).
+     */
+    public BackendBuilder env(String key, Supplier<?> value) {
+        env.add(new Computed(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value")));
+        return this;
+    }
+
+    /** As {@link ManagedBackend#inheritEnv()}. */
+    public BackendBuilder inheritEnv(InheritEnv inheritEnv) {
+        this.inheritEnv = Objects.requireNonNull(inheritEnv, "inheritEnv");
+        return this;
+    }
+
+    /**
+     * As {@link ManagedBackend#scope()}, for a builder on a static {@code @RegisterExtension}
+     * field ({@code CLASS} if not set; {@code RUN} shares it like the annotation does). One on an
+     * instance field is a fresh backend per test.
+     */
+    public BackendBuilder scope(Scope scope) {
+        this.scope = Objects.requireNonNull(scope, "scope");
+        return this;
+    }
+
+    /**
+     * Starts the backend outside JUnit and returns it once it is ready; close it when done
+     * (try-with-resources). Configured defaults are read from {@code managedbackend.*} system
+     * properties. A JVM shutdown hook and the crash guard stop it if the program ends first.
+     *
+     * @throws BackendConfigurationException if the description is invalid (nothing was started)
+     * @throws BackendStartException         if it could not start (nothing of it is left running)
+     */
+    public Backend start() {
+        Config config = new Config(key -> Optional.ofNullable(System.getProperty(key)));
+        String origin = "BackendBuilder" + (name == null ? "" : " '" + name + "'");
+        BackendSpec spec = new SpecReader(config, Path.of("")).read(declaration(origin, "default"));
+        EnvReferences.check(List.of(spec), java.util.Map.of(), origin);
+        return new BackendStarter(Settings.from(config)).start(spec, spec.name());
+    }
+
+    /**
+     * This builder as a {@link Declaration}, its computed env values taken now.
+     *
+     * @param defaultName the name if none was set
+     */
+    Declaration declaration(String origin, String defaultName) {
+        String backendName = name != null ? name : defaultName;
+        List<String> entries = new ArrayList<>();
+        for (Object entry : env) {
+            entries.add(entry instanceof Computed computed ? computed.entry(backendName) : (String) entry);
+        }
+        return new Declaration(origin, backendName, app, command, Optional.ofNullable(dir), Optional.ofNullable(python),
+                args, image, dockerfile, optional(containerPort), Optional.ofNullable(healthPath), port,
+                optional(startupTimeoutSeconds), entries, Optional.ofNullable(inheritEnv), Optional.ofNullable(scope));
+    }
+
+    /** Whether a scope was set (an instance field's backend must not set one). */
+    Optional<Scope> scope() {
+        return Optional.ofNullable(scope);
+    }
+
+    private static OptionalInt optional(Integer value) {
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+    }
+
+    /** An env value computed when the backend starts. */
+    private record Computed(String key, Supplier<?> value) {
+        String entry(String backend) {
+            Object computed;
+            try {
+                computed = value.get();
+            } catch (RuntimeException e) {
+                throw new BackendStartException("backend '" + backend + "': the value of env " + key + " could "
+                        + "not be computed: its supplier threw " + e + ". Check what it reads (has the resource "
+                        + "it depends on started before this backend?).", e);
+            }
+            if (computed == null) {
+                throw new BackendStartException("backend '" + backend + "': the supplier of env " + key
+                        + " returned null; return the value as a string (\"\" for an empty one).");
+            }
+            return key + "=" + computed.toString().replace("${", "$${"); // taken literally
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BackendBuilder[" + String.join(", ", Arrays.asList(app, String.join(" ", command), image, dockerfile))
+                .replaceAll("(, )+", ", ").replaceAll("^, |, $", "") + "]";
+    }
+}
