@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the README true: every block tagged {@code // tag::readme[]} ... {@code // end::readme[]}
- * in the sample tests appears in README.md verbatim, so the README shows code that runs.
+ * in the sample tests appears in README.md verbatim (less the indentation its lines share), so
+ * the README shows code that runs.
  */
 class ReadmeSnippetsIT {
 
@@ -28,10 +29,20 @@ class ReadmeSnippetsIT {
                 Matcher tagged = TAGGED.matcher(Files.readString(source));
                 while (tagged.find()) {
                     snippets++;
-                    assertThat(readme).as("README.md shows the tagged code of %s", source).contains(tagged.group(1));
+                    assertThat(readme).as("README.md shows the tagged code of %s", source)
+                            .contains(dedented(tagged.group(1)));
                 }
             }
         }
         assertThat(snippets).isPositive();
+    }
+
+    /** The block as the README shows it: without the indentation its lines share in the source. */
+    private static String dedented(String block) {
+        String code = block.stripTrailing();
+        int indent = code.lines().filter(line -> !line.isBlank())
+                .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
+        return code.lines().map(line -> line.length() >= indent ? line.substring(indent) : line.strip())
+                .collect(java.util.stream.Collectors.joining("\n")) + "\n";
     }
 }
