@@ -31,6 +31,21 @@ public interface LaunchedBackend extends AutoCloseable {
     /** Its exit code once it has stopped on its own or been stopped; empty while it runs. */
     OptionalInt exitCode();
 
+    /**
+     * Hands a ready backend over to itself, so that it outlives this JVM (the command line's
+     * {@code start}): from now on no shutdown hook and no watchdog of this JVM stops it, its crash
+     * ledger entry records it as detached and owned by the backend itself (so that any JVM of this
+     * user finds it, and no sweep takes it while it runs), and its port is kept from other JVMs by
+     * its own listening socket (the port leasing takes only ports it can bind). Afterwards
+     * {@link #close()} does nothing.
+     *
+     * @param healthPath its readiness check, recorded for {@code status}
+     * @throws UnsupportedOperationException for a kind of backend that cannot outlive its JVM
+     */
+    default void detach(String healthPath) {
+        throw new UnsupportedOperationException(this + " cannot outlive the JVM that started it");
+    }
+
     /** Stops it and everything it spawned; safe to call more than once, from any thread. */
     @Override
     void close();

@@ -118,6 +118,19 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
         stop(stopTimeout);
     }
 
+    @Override
+    public synchronized void detach(String healthPath) {
+        if (closed) {
+            throw new IllegalStateException(this + " was stopped; it cannot be detached");
+        }
+        crashGuard.detach(baseUrl().toString(), healthPath, log.path());
+        closed = true;
+        LiveBackends.remove(this);
+        // from now on the server's own listening socket keeps the port from other JVMs: they lease
+        // only ports they can bind, and a fixed port that is taken fails naming its holder
+        lease.close();
+    }
+
     /** Stops the tree, giving it {@code grace} after SIGTERM before SIGKILL. */
     synchronized void stop(Duration grace) {
         if (closed) {

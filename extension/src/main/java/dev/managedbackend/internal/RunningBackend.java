@@ -102,6 +102,19 @@ public final class RunningBackend implements Backend {
         UrlProperty.set(this);
     }
 
+    /**
+     * Hands the backend over to itself so that it outlives this JVM: for the command line's
+     * {@code start} (see {@link LaunchedBackend#detach}). Afterwards this object lets go of it:
+     * {@link #stop()}, {@link #restart()} and {@link #close()} no longer reach it.
+     */
+    public synchronized void detach() {
+        if (closed) {
+            throw new BackendNotRunningException("backend '" + spec.name() + "' was closed; it cannot be detached");
+        }
+        current.detach(spec.healthPath());
+        closed = true;
+    }
+
     @Override
     public synchronized void close() {
         if (!closed) {

@@ -106,6 +106,7 @@ public final class CrashGuard {
         private final List<String> registered = new ArrayList<>();
         private final Path watchdogLog;
         private Path entry;
+        private LedgerEntry written;
         private boolean closed;
 
         private Registration(Ledger ledger, LedgerEntry reserved, Path entry, Path watchdogLog) {
@@ -136,14 +137,45 @@ public final class CrashGuard {
             }
             if (ledger != null && entry != null) {
                 try {
-                    ledger.rewrite(entry, reserved.launched(pid, ProcessIdentity.startOf(pid).orElse(0),
-                            ownGroup ? pid : 0));
+                    written = reserved.launched(pid, ProcessIdentity.startOf(pid).orElse(0), ownGroup ? pid : 0);
+                    ledger.rewrite(entry, written);
                 } catch (IOException | RuntimeException e) {
                     // the entry as reserved still names the tag, which is what the sweep goes by
                     LOG.log(Level.WARNING, "managed-backend: could not complete the crash ledger entry " + entry
                             + ": " + e);
                 }
             }
+        }
+
+        /**
+         * Hands a ready backend over to itself, for a start that is meant to outlive this JVM (the
+         * command line's {@code start}). Its ledger entry becomes owned by its root process
+         * ({@link Ledger#detach}), so no sweep touches it while that runs, and {@link DetachedBackends}
+         * finds it from any JVM of this user; then the watchdog forgets it, so this JVM's end no
+         * longer stops it. In that order: a JVM killed in between has its watchdog stop the
+         * backend, as for any start that did not finish. Afterwards {@link #close()} does nothing.
+         *
+         * @throws IllegalStateException if there is no ledger entry to hand over (crash guard
+         *                               off, or the ledger could not be written)
+         */
+        public synchronized void detach(String url, String healthPath, Path logFile) {
+            if (closed || ledger == null || entry == null || written == null) {
+                throw new IllegalStateException("a detached backend needs its crash-ledger entry, and it has none"
+                        + (enabled() ? " (the ledger could not be written; see the warning above)"
+                                : " (" + ENABLED_PROPERTY + "=false)"));
+            }
+            try {
+                entry = ledger.detach(entry, written.detach(new LedgerEntry.Detached(url, healthPath,
+                        logFile.toString(), System.currentTimeMillis())));
+            } catch (IOException e) {
+                throw new IllegalStateException("could not hand the crash-ledger entry " + entry + " over to the "
+                        + "backend: " + e, e);
+            }
+            closed = true;
+            for (String command : registered) {
+                WATCHDOG.forget(command, "del " + command.substring("add ".length()));
+            }
+            registered.clear();
         }
 
         @Override
@@ -259,8 +291,16 @@ public final class CrashGuard {
         }
     }
 
-    /** For tests: sweeps the ledger of {@code stateDir} now, as a new JVM's first backend would. */
+    /**
+     * Sweeps the ledger of {@code stateDir} now, as a new JVM's first backend would (for tests, and
+     * the command line's {@code reap}).
+     */
     public static LedgerSweep.Result sweepNow(Path stateDir) throws IOException, PrivateFolder.NotPrivate {
         return LedgerSweep.sweep(Ledger.open(stateDir));
+    }
+
+    /** What {@link #sweepNow} would do now, one line per entry, without doing it ({@code reap --dry-run}). */
+    public static List<String> sweepPreview(Path stateDir) throws IOException, PrivateFolder.NotPrivate {
+        return LedgerSweep.preview(Ledger.open(stateDir));
     }
 }

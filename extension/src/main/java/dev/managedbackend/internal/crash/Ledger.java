@@ -94,6 +94,44 @@ final class Ledger {
         return file.toPath();
     }
 
+    /**
+     * Hands an entry of this JVM over to the backend it names ({@link LedgerEntry#detach}): first
+     * its content is replaced (its name still says this JVM owns it), then it is renamed to the
+     * name that makes the backend its owner. Each step is one rename(2), so at every instant
+     * exactly one entry exists and it has a live owner: no sweep can take it for a dead JVM's.
+     *
+     * @return the entry's new path
+     */
+    Path detach(Path existing, LedgerEntry detached) throws IOException {
+        rewrite(existing, detached);
+        File target = new File(dir.toFile(), detached.detachedName());
+        if (!existing.toFile().renameTo(target)) {
+            throw new IOException("could not rename " + existing + " to " + target);
+        }
+        return target.toPath();
+    }
+
+    /** The entries of detached backends, alive or not (by their names: nothing else is opened). */
+    List<Path> detachedEntries() throws IOException {
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            throw new IOException("cannot list " + dir);
+        }
+        List<Path> detached = new ArrayList<>();
+        for (String name : names) {
+            Path file = dir.resolve(name);
+            if (LedgerEntry.isDetachedName(file) && PrivateFolder.untrustedEntry(file).isEmpty()) {
+                detached.add(file);
+            }
+        }
+        return detached;
+    }
+
+    /** Reads an entry. */
+    static LedgerEntry read(Path entry) throws IOException {
+        return LedgerEntry.parse(Files.readString(entry, StandardCharsets.UTF_8));
+    }
+
     /** Removes an entry; one that cannot be removed is left to the next sweep, which sees its owner's fate. */
     static void remove(Path entry) {
         entry.toFile().delete();

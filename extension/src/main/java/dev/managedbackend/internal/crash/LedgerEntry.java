@@ -20,11 +20,30 @@ import dev.managedbackend.internal.os.ProcessIdentity;
  * @param pgid       its own process group, or 0 if it runs in the JVM's group
  * @param tag        the value of {@code MANAGED_BACKEND_OWNER} in its environment, or empty
  * @param dockerHost the engine the container runs on, or empty for the default one
+ * @param detached   null for a backend of a running JVM; for one that outlives the JVM that
+ *                   started it (the command line's {@code start}), what is needed to find it
+ *                   again. Its entry is owned by its own root process (see {@link #detachedName})
  */
 record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, String tag, long pid, long pidStart,
-        long pgid, String command, String containerId, String dockerHost) {
+        long pgid, String command, String containerId, String dockerHost, Detached detached) {
 
     static final String SUFFIX = ".entry";
+    /** The last part of a detached backend's entry name: {@code <boot>-<pid>-<start>-detached.entry}. */
+    static final String DETACHED_SUFFIX = "-detached" + SUFFIX;
+
+    /**
+     * A backend started to outlive its starter: where it answers and logs, and since when.
+     *
+     * @param healthPath the readiness check it was started with ({@code ""}: the port listening)
+     */
+    record Detached(String url, String healthPath, String logFile, long startedMillis) {
+    }
+
+    /** An entry of a backend that lives as long as the JVM that started it. */
+    LedgerEntry(String boot, long ownerPid, long ownerStart, String name, String tag, long pid, long pidStart,
+            long pgid, String command, String containerId, String dockerHost) {
+        this(boot, ownerPid, ownerStart, name, tag, pid, pidStart, pgid, command, containerId, dockerHost, null);
+    }
 
     /** The name prefix shared by every entry of one owner: {@code <boot>-<pid>-<start>-}. */
     static String ownerPrefix(String boot, long ownerPid, long ownerStart) {
@@ -63,7 +82,27 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
     /** This entry, reserved before the launch, completed with the process that was launched. */
     LedgerEntry launched(long launchedPid, long launchedStart, long launchedGroup) {
         return new LedgerEntry(boot, ownerPid, ownerStart, name, tag, launchedPid, launchedStart, launchedGroup, command,
-                containerId, dockerHost);
+                containerId, dockerHost, detached);
+    }
+
+    /**
+     * This entry of a launched process, handed over to the process itself: its owner is now its
+     * own root (pid and start stamp), so no sweep touches it while that runs, and once it is gone
+     * the sweep finds what is left of it by its tag, as for a dead JVM.
+     */
+    LedgerEntry detach(Detached where) {
+        return new LedgerEntry(boot, pid, pidStart, name, tag, pid, pidStart, pgid, command, containerId, dockerHost,
+                where);
+    }
+
+    /** The file name of a detached entry: owned by the backend's root process, one per backend. */
+    String detachedName() {
+        return ownerPrefix(boot, pid, pidStart) + DETACHED_SUFFIX.substring(1);
+    }
+
+    /** Whether a file name is that of a detached backend's entry, by its name alone. */
+    static boolean isDetachedName(Path file) {
+        return file.getFileName().toString().endsWith(DETACHED_SUFFIX) && ownerOf(file).isPresent();
     }
 
     boolean isContainer() {
@@ -75,7 +114,9 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
      * and calendar classes for its header, milliseconds on the first backend start of a JVM.
      */
     String format() {
-        StringBuilder out = new StringBuilder("# managed-backend: a backend of a test JVM; removed when it stops\n");
+        StringBuilder out = new StringBuilder(detached == null
+                ? "# managed-backend: a backend of a test JVM; removed when it stops\n"
+                : "# managed-backend: a backend started to outlive its starter (managed-backend start); removed when it stops\n");
         line(out, "boot", boot);
         line(out, "owner.pid", Long.toString(ownerPid));
         line(out, "owner.start", Long.toString(ownerStart));
@@ -87,6 +128,13 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
         line(out, "command", command);
         line(out, "container", containerId);
         line(out, "dockerHost", dockerHost);
+        if (detached != null) {
+            line(out, "detached", "true");
+            line(out, "url", detached.url());
+            line(out, "healthPath", detached.healthPath());
+            line(out, "log", detached.logFile());
+            line(out, "started", Long.toString(detached.startedMillis()));
+        }
         return out.toString();
     }
 
@@ -111,11 +159,15 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
         Properties p = new Properties();
         p.load(new StringReader(text));
         try {
+            Detached detached = !"true".equals(p.getProperty("detached")) ? null : new Detached(
+                    p.getProperty("url", ""), p.getProperty("healthPath", ""), p.getProperty("log", ""),
+                    Long.parseLong(p.getProperty("started", "0")));
             return new LedgerEntry(p.getProperty("boot", ""), Long.parseLong(p.getProperty("owner.pid", "0")),
                     Long.parseLong(p.getProperty("owner.start", "0")), p.getProperty("name", ""),
                     p.getProperty("tag", ""), Long.parseLong(p.getProperty("pid", "0")),
                     Long.parseLong(p.getProperty("pid.start", "0")), Long.parseLong(p.getProperty("pgid", "0")),
-                    p.getProperty("command", ""), p.getProperty("container", ""), p.getProperty("dockerHost", ""));
+                    p.getProperty("command", ""), p.getProperty("container", ""), p.getProperty("dockerHost", ""),
+                    detached);
         } catch (NumberFormatException e) {
             throw new IOException("not a ledger entry: " + e.getMessage(), e);
         }
@@ -123,6 +175,9 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
 
     /** For log lines. */
     String describe() {
+        if (detached != null) {
+            return "detached backend '" + name + "' (pid " + pid + ", " + command + ")";
+        }
         return "backend '" + name + "' of test JVM " + ownerPid
                 + (isContainer() ? " (container " + containerId.substring(0, Math.min(12, containerId.length())) + ")"
                         : " (pid " + pid + ", " + command + ")");

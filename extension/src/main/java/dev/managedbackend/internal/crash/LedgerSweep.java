@@ -45,11 +45,51 @@ public final class LedgerSweep {
     private LedgerSweep() {
     }
 
-    /** What a sweep found and did, for logs and tests. */
-    public record Result(int entries, List<Long> stopped, List<String> containers, List<String> kept) {
+    /**
+     * What a sweep found and did, for logs, tests and the command line's {@code reap}.
+     *
+     * @param swept the entries it worked on, described ("backend 'api' of test JVM 4242 (pid ...)")
+     */
+    public record Result(int entries, List<Long> stopped, List<String> containers, List<String> kept,
+            List<String> swept) {
         public boolean isEmpty() {
             return entries == 0;
         }
+    }
+
+    /**
+     * What a sweep would do now, without doing it: per entry of a dead owner, what it names and
+     * which processes carry its tag (or which container it names).
+     */
+    static List<String> preview(Ledger ledger) throws IOException {
+        List<LedgerEntry> entries = new ArrayList<>();
+        for (List<Path> files : ledger.deadOwners().values()) {
+            for (Path file : files) {
+                try {
+                    entries.add(Ledger.read(file));
+                } catch (IOException e) {
+                    // gone meanwhile (swept by someone else), or unreadable: the sweep drops it
+                }
+            }
+        }
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        Set<String> tags = new HashSet<>();
+        entries.stream().filter(e -> !e.isContainer()).forEach(e -> tags.add(e.tag()));
+        Map<Long, String> tagged = tags.isEmpty() ? Map.of() : OshiProcessTable.create().withTags(tags);
+        List<String> plan = new ArrayList<>();
+        for (LedgerEntry entry : entries) {
+            if (entry.isContainer()) {
+                plan.add(entry.describe() + ": would remove container " + entry.containerId());
+                continue;
+            }
+            List<Long> pids = tagged.entrySet().stream().filter(t -> t.getValue().equals(entry.tag()))
+                    .map(Map.Entry::getKey).sorted().toList();
+            plan.add(entry.describe() + (pids.isEmpty() ? ": nothing of it runs; would remove its entry"
+                    : ": would stop processes " + pids));
+        }
+        return plan;
     }
 
     /**
@@ -59,7 +99,7 @@ public final class LedgerSweep {
     static Result sweep(Ledger ledger) throws IOException {
         Map<LedgerEntry.Owner, List<Path>> dead = ledger.deadOwners();
         if (dead.isEmpty()) {
-            return new Result(0, List.of(), List.of(), List.of());
+            return new Result(0, List.of(), List.of(), List.of(), List.of());
         }
         List<Claimed> claimed = new ArrayList<>();
         try {
@@ -103,7 +143,8 @@ public final class LedgerSweep {
                         ? ": neither the docker CLI nor Testcontainers is available to remove it" : ": still running"));
             }
         }
-        Result result = new Result(claimed.size(), stopped, removedContainers, kept);
+        Result result = new Result(claimed.size(), stopped, removedContainers, kept,
+                claimed.stream().map(c -> c.entry.describe()).toList());
         if (!claimed.isEmpty()) {
             LOG.log(kept.isEmpty() ? Level.INFO : Level.WARNING, () -> String.format(
                     "swept %d ledger entries of test JVMs that died without stopping their backends: "

@@ -13,6 +13,13 @@ public final class OwnerTag {
     /** The environment variable. */
     public static final String VARIABLE = "MANAGED_BACKEND_OWNER";
 
+    /**
+     * Set (non-empty) in the environment of the backends that the command line's {@code start}
+     * starts to outlive it, so that a report on who holds a port can say how to stop one. Only
+     * descriptions read it: what may be signalled is decided by the tag and the ledger alone.
+     */
+    public static final String DETACHED_VARIABLE = "MANAGED_BACKEND_DETACHED";
+
     /** {@code <jvm pid>:<jvm start>:}, the part every backend of this JVM shares. */
     private static final String JVM_PREFIX = ProcessIdentity.selfPid() + ":" + ProcessIdentity.selfStart() + ":";
 

@@ -2,6 +2,7 @@ package dev.managedbackend.internal.os;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import oshi.SystemInfo;
 import oshi.software.os.InternetProtocolStats.IPConnection;
@@ -22,6 +23,15 @@ public final class PortHolder {
 
     /** E.g. "pid 4242 (python3 -m http.server 8000), user alice, running for 3 min: a foreign process, ...". */
     public static String describe(int port) {
+        return find(port).orElse("no process that this user can see listens on it (another user's process, or a "
+                + "socket bound but not listening)");
+    }
+
+    /**
+     * Who listens on {@code port}, described as by {@link #describe(int)}; empty if no process that
+     * this user can see does.
+     */
+    public static Optional<String> find(int port) {
         try {
             OperatingSystem os = new SystemInfo().getOperatingSystem();
             for (IPConnection connection : os.getInternetProtocolStats().getConnections()) {
@@ -30,16 +40,15 @@ public final class PortHolder {
                 }
                 int pid = connection.getowningProcessId();
                 if (pid < 0) {
-                    return "a process this user may not inspect (another user's?); its pid and command "
-                            + "cannot be read here";
+                    return Optional.of("a process this user may not inspect (another user's?); its pid and command "
+                            + "cannot be read here");
                 }
                 OSProcess process = os.getProcess(pid);
-                return process == null ? "pid " + pid + ", which exited just now" : describe(process);
+                return Optional.of(process == null ? "pid " + pid + ", which exited just now" : describe(process));
             }
-            return "no process that this user can see listens on it (another user's process, or a "
-                    + "socket bound but not listening)";
+            return Optional.empty();
         } catch (RuntimeException | LinkageError e) {
-            return "a process that could not be identified (" + e + ")";
+            return Optional.of("a process that could not be identified (" + e + ")");
         }
     }
 
@@ -47,26 +56,38 @@ public final class PortHolder {
         String command = process.getCommandLine().isBlank() ? process.getName() : process.getCommandLine();
         String who = "pid " + process.getProcessID() + " (" + command + "), user " + process.getUser()
                 + ", running for " + human(Duration.ofMillis(process.getUpTime()));
-        String tag = tagOf(process);
-        if (tag == null) {
+        Map<String, String> env = environmentOf(process);
+        String tag = env.get(OwnerTag.VARIABLE);
+        if (OwnerTag.ownerOf(tag).isEmpty()) {
             return who + ": a foreign process, which managed-backend never touches";
         }
         OwnerTag.Owner owner = OwnerTag.ownerOf(tag).orElseThrow();
+        String name = tag.split(":", 3)[2];
+        if (owner.isAlive()) {
+            return who + ": a backend that managed-backend started for test JVM " + owner.pid()
+                    + ProcessHandle.of(owner.pid()).flatMap(jvm -> jvm.info().commandLine())
+                            .map(line -> " (" + shorten(line) + ")").orElse("")
+                    + ", which is still running (another test run on this host); let it finish";
+        }
+        if (!env.getOrDefault(OwnerTag.DETACHED_VARIABLE, "").isEmpty()) {
+            return who + ": backend '" + name + "', which managed-backend start started to outlive it; stop it with "
+                    + "managed-backend stop " + (name.matches("[\\w.@%+=:,/-]+") ? name : "'" + name.replace("'", "'\\''")
+                            + "'");
+        }
         return who + ": a backend that managed-backend started for test JVM " + owner.pid()
-                + (owner.isAlive()
-                        ? ", which is still running (another test run on this host); let it finish"
-                        : ", which is gone; the next test run sweeps it, or stop it now with kill "
-                                + process.getProcessID());
+                + ", which is gone; the next test run sweeps it, or stop it now with kill " + process.getProcessID();
     }
 
-    private static String tagOf(OSProcess process) {
+    private static Map<String, String> environmentOf(OSProcess process) {
         try {
-            Map<String, String> env = process.getEnvironmentVariables();
-            String tag = env.get(OwnerTag.VARIABLE);
-            return OwnerTag.ownerOf(tag).isPresent() ? tag : null;
+            return process.getEnvironmentVariables();
         } catch (RuntimeException e) {
-            return null;
+            return Map.of();
         }
+    }
+
+    private static String shorten(String command) {
+        return command.length() <= 120 ? command : command.substring(0, 117) + "...";
     }
 
     private static String human(Duration d) {

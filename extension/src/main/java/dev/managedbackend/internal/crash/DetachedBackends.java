@@ -1,0 +1,124 @@
+package dev.managedbackend.internal.crash;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.internal.os.ProcessGroups;
+import dev.managedbackend.internal.os.ProcessIdentity;
+import dev.managedbackend.internal.os.ProcessStopper;
+
+/**
+ * The backends that outlive the JVM that started them (the command line's {@code start}; see
+ * {@link CrashGuard.Registration#detach}), as their ledger entries record them: found from any
+ * JVM of this user that uses the same state folder, and stopped by identity.
+ *
+ * <p>A detached backend's entry is owned by its own root process, so the sweep of dead JVMs'
+ * entries leaves it alone while that process runs; once it is gone, the sweep (or the command
+ * line's {@code reap}) stops whatever of it is left, by its tag, like a dead JVM's.
+ */
+public final class DetachedBackends {
+
+    private DetachedBackends() {
+    }
+
+    /**
+     * One detached backend.
+     *
+     * @param alive whether its root process runs (the very process: pid and start stamp) and still
+     *              carries its tag
+     */
+    public record Found(Path entry, String name, long pid, long pidStart, long pgid, String tag, String command, String url,
+            String healthPath, Path logFile, Instant started, boolean alive) {
+    }
+
+    /** Every detached backend of {@code stateDir}, oldest first; dead ones too (what {@code reap} removes). */
+    public static List<Found> list(Path stateDir) throws IOException, PrivateFolder.NotPrivate {
+        List<Found> found = new ArrayList<>();
+        for (Path file : Ledger.open(stateDir).detachedEntries()) {
+            LedgerEntry entry;
+            try {
+                entry = Ledger.read(file);
+            } catch (IOException e) {
+                continue; // stopped meanwhile
+            }
+            if (entry.detached() == null) {
+                continue;
+            }
+            boolean alive = ProcessIdentity.isAlive(entry.pid(), entry.pidStart())
+                    && (!ProcessIdentity.hasProc() || ProcessIdentity.carriesTag(entry.pid(), entry.tag()));
+            found.add(new Found(file, entry.name(), entry.pid(), entry.pidStart(), entry.pgid(), entry.tag(), entry.command(),
+                    entry.detached().url(), entry.detached().healthPath(), Path.of(entry.detached().logFile()),
+                    Instant.ofEpochMilli(entry.detached().startedMillis()), alive));
+        }
+        found.sort(Comparator.comparing(Found::started));
+        return found;
+    }
+
+    /**
+     * Stops a detached backend with the one stop routine: SIGTERM, {@code grace}, SIGKILL, to its
+     * root, the root's descendants and the members of its process group, each only if it carries
+     * the backend's tag, read right before each signal (this JVM did not launch it, so not even
+     * the root is taken on trust). Without {@code /proc} (macOS) no environment can be read: the
+     * root, proven by its start stamp, and its descendants count as its own. Its entry is removed
+     * once nothing of it runs.
+     *
+     * @return what still runs: stuck after SIGKILL, or not provably the backend's
+     */
+    public static List<ProcessHandle> stop(Found backend, Duration grace) {
+        Optional<ProcessHandle> root = ProcessHandle.of(backend.pid())
+                .filter(handle -> ProcessIdentity.isAlive(backend.pid(), backend.pidStart()));
+        List<ProcessHandle> tree = new ArrayList<>();
+        root.ifPresent(handle -> {
+            tree.add(handle);
+            try (Stream<ProcessHandle> descendants = handle.descendants()) {
+                descendants.forEach(tree::add);
+            }
+        });
+        Predicate<ProcessHandle> ours = ProcessIdentity.hasProc()
+                ? handle -> ProcessIdentity.carriesTag(handle.pid(), backend.tag())
+                : handle -> tree.stream().anyMatch(known -> known.pid() == handle.pid()) && handle.isAlive();
+        List<ProcessHandle> left = ProcessStopper.stop(tree,
+                () -> backend.pgid() > 0 ? ProcessGroups.members(backend.pgid(), backend.tag()) : List.of(), ours,
+                grace);
+        if (left.isEmpty()) {
+            Ledger.remove(backend.entry());
+        }
+        return left;
+    }
+
+    /**
+     * Held while a detached start of {@code name} checks that none of that name runs and starts
+     * its own, so that two such starts at the same moment cannot both succeed: the second waits
+     * here, then finds the first. An OS lock on one byte (chosen by the name's hash) of
+     * {@code <stateDir>/starts.lock}, so the kernel drops it if the starting JVM dies.
+     */
+    public static AutoCloseable reserveName(Path stateDir, String name) throws IOException, PrivateFolder.NotPrivate {
+        Path dir = PrivateFolder.ensure(stateDir, "The managed-backend state folder");
+        Path file = dir.resolve("starts.lock");
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        Optional<String> untrusted = PrivateFolder.untrustedEntry(file);
+        if (untrusted.isPresent()) {
+            channel.close();
+            throw new IOException("the lock file " + file + " " + untrusted.get() + "; remove it (it is made again)");
+        }
+        FileLock lock = channel.lock(Math.floorMod(name.hashCode(), 1 << 20), 1, false);
+        return () -> {
+            lock.release();
+            channel.close();
+        };
+    }
+}
