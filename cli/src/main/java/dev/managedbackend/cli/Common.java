@@ -1,0 +1,54 @@
+package dev.managedbackend.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.internal.Config;
+import dev.managedbackend.internal.Settings;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every command has. The state folder is the one test JVMs use ({@code
+ * managedbackend.stateDir}, by default {@code $XDG_RUNTIME_DIR/managed-backend} or
+ * {@code ~/.cache/managed-backend}), so that ports are leased against them and {@code stop},
+ * {@code status} and {@code reap} see the same backends from any terminal of this user.
+ */
+final class Common {
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "this user's state folder: port leases and the "
+            + "ledger of running backends (default: the managedbackend.stateDir system property, else "
+            + "$XDG_RUNTIME_DIR/managed-backend, else ~/.cache/managed-backend)")
+    Path stateDir;
+
+    @Option(names = {"-v", "--verbose"}, description = "also print what the libraries underneath log")
+    boolean verbose;
+
+    /**
+     * The settings, read from {@code managedbackend.*} system properties the way
+     * {@code BackendBuilder.start()} reads them, with {@code --state-dir} applied. Backend logs go
+     * to {@code <state folder>/logs} (private to this user) unless {@code managedbackend.logDir}
+     * says otherwise.
+     */
+    Settings settings() {
+        ManagedBackendCli.configureLogging(verbose);
+        if (stateDir != null) {
+            System.setProperty(ManagedBackend.STATE_DIR_PROPERTY_NAME, stateDir.toAbsolutePath().normalize().toString());
+        }
+        Settings settings = Settings.from(config());
+        if (System.getProperty(ManagedBackend.LOG_DIR_PROPERTY_NAME) == null) {
+            System.setProperty(ManagedBackend.LOG_DIR_PROPERTY_NAME, settings.stateDir().resolve("logs").toString());
+            settings = Settings.from(config());
+        }
+        return settings;
+    }
+
+    private static Config config() {
+        return new Config(key -> Optional.ofNullable(System.getProperty(key)));
+    }
+
+    /** How to repeat the state folder option in a command printed for the user to run. */
+    String stateDirOption() {
+        return stateDir == null ? "" : " --state-dir " + Messages.shellWord(stateDir.toString());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.managedbackend.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.crash.CrashGuard;
+import dev.managedbackend.internal.crash.LedgerSweep;
+import dev.managedbackend.internal.os.PrivateFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code reap}: the ledger sweep a test JVM runs before its first backend, on demand. It takes
+ * the entries whose owner is dead (a test JVM or a {@code run} that was killed with its
+ * watchdog, a {@code start} backend whose root process died) and stops what still carries their
+ * tags, removes their containers and deletes the entries. Live owners' entries, and so every
+ * backend that runs, are never opened.
+ */
+@Command(name = "reap", mixinStandardHelpOptions = true,
+        description = {"Removes what dead test JVMs, dead runs and dead start backends left behind (processes that "
+                + "carry their tag, containers), and says what.", "Exit 0."})
+final class ReapCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Common common;
+
+    @Option(names = "--dry-run", description = "say what would be removed, and remove nothing")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = common.settings();
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            if (dryRun) {
+                List<String> plan = CrashGuard.sweepPreview(settings.stateDir());
+                if (plan.isEmpty()) {
+                    out.println("nothing to reap in " + settings.stateDir());
+                } else {
+                    out.println("would reap " + plan.size() + (plan.size() == 1 ? " entry" : " entries") + " of dead "
+                            + "owners in " + settings.stateDir() + ":");
+                    plan.forEach(line -> out.println("  " + line));
+                }
+            } else {
+                LedgerSweep.Result result = CrashGuard.sweepNow(settings.stateDir());
+                if (result.isEmpty()) {
+                    out.println("nothing to reap in " + settings.stateDir());
+                } else {
+                    out.println("reaped " + result.entries() + (result.entries() == 1 ? " entry" : " entries")
+                            + " of dead owners in " + settings.stateDir() + ":");
+                    result.swept().forEach(line -> out.println("  " + line));
+                    out.println("stopped processes " + result.stopped() + ", removed containers " + result.containers());
+                    if (!result.kept().isEmpty()) {
+                        out.println("could not remove (kept for the next reap): " + result.kept());
+                    }
+                }
+            }
+        } catch (PrivateFolder.NotPrivate e) {
+            throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.managedbackend.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.managedbackend.Backend;
+import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.os.OshiProcessTable;
+import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.ProcessIdentity;
+import dev.managedbackend.internal.os.ProcessStopper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code run [start options] -- CMD ARGS...}: a backend for the life of one command (pytest,
+ * Playwright, {@code npm test}, a CI step), with a test JVM's guarantees. The backend is an
+ * ordinary one of this JVM, so its shutdown hook and its watchdog stop it however this command
+ * ends. CMD carries this JVM's tag too: if this JVM is killed (SIGKILL), the watchdog stops CMD
+ * with the backend, and whatever CMD leaves running when it exits is stopped before the backend.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Starts a backend, runs CMD with MANAGED_BACKEND_URL (and MANAGED_BACKEND_<NAME>_URL, and "
+                + "--env-key if given) in its environment, stops the backend, and exits with CMD's exit code.",
+                "Nothing outlives it, even when it is killed: the backend and CMD are stopped within 2 s.",
+                "If the backend cannot start, CMD does not run: exit 1 (2 for bad input)."})
+final class RunCommand extends BackendCommand {
+
+    /** How long what CMD left running gets after SIGTERM. */
+    private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(1);
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments (after --, or after "
+            + "the last option)")
+    List<String> cmd = new ArrayList<>();
+
+    @Override
+    int execute() throws IOException {
+        var builder = builder().env(OwnerTag.DETACHED_VARIABLE, ""); // a run's backend does not outlive it
+        Settings settings = common.settings();
+        PrintWriter err = command().getErr();
+        try (Backend started = builder.start()) {
+            String url = started.baseUrl().toString();
+            if (backend.envFile != null) {
+                boolean existed = EnvFile.set(backend.envFile, backend.envKey(), url);
+                err.println("[managed-backend] " + (existed ? "set " : "added ") + backend.envKey() + "=" + url
+                        + " in " + backend.envFile);
+                err.flush();
+            }
+            return runCommand(url, settings.stopTimeout(), err);
+        }
+    }
+
+    private int runCommand(String url, Duration grace, PrintWriter err) {
+        ProcessBuilder builder = new ProcessBuilder(cmd).inheritIO();
+        Map<String, String> env = builder.environment();
+        env.remove(OwnerTag.DETACHED_VARIABLE);
+        env.put("MANAGED_BACKEND_URL", url);
+        env.put("MANAGED_BACKEND_" + backend.name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_URL", url);
+        if (backend.envKey != null) {
+            env.put(backend.envKey, url);
+        }
+        // this JVM's tag: its watchdog stops CMD too if this JVM is killed
+        String tag = OwnerTag.of("run: " + backend.name + " command");
+        env.put(OwnerTag.VARIABLE, tag);
+        AtomicReference<Process> child = new AtomicReference<>();
+        Thread hook = new Thread(() -> stop(child.get(), grace), "managed-backend run: stop the command");
+        Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C or SIGTERM to this JVM: CMD goes too
+        int code;
+        try {
+            synchronized (child) {
+                child.set(builder.start());
+            }
+            code = child.get().waitFor();
+        } catch (IOException e) {
+            err.println("managed-backend: run could not start " + cmd + ": " + e.getMessage() + ". Check that the "
+                    + "program " + cmd.get(0) + " exists and is executable (resolved against the PATH).");
+            err.flush();
+            code = 127; // as a shell says "command not found"
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop(child.get(), grace);
+            code = 130;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
+        stopLeftovers(tag, err);
+        return code;
+    }
+
+    /** SIGTERM to CMD, {@code grace}, SIGKILL. */
+    private static void stop(Process process, Duration grace) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What CMD started and left running (it carries CMD's tag): stopped by the one stop routine. */
+    private static void stopLeftovers(String tag, PrintWriter err) {
+        if (!ProcessIdentity.hasProc()) {
+            return; // no environments to read; the backend's own stop still runs
+        }
+        List<ProcessHandle> left = OshiProcessTable.create().withTags(Set.of(tag)).keySet().stream()
+                .flatMap(pid -> ProcessHandle.of(pid).stream()).toList();
+        if (left.isEmpty()) {
+            return;
+        }
+        List<ProcessHandle> survivors = ProcessStopper.stop(left, List::of,
+                handle -> ProcessIdentity.carriesTag(handle.pid(), tag), LEFTOVER_GRACE);
+        err.println("[managed-backend] stopped what the command left running: processes "
+                + left.stream().map(ProcessHandle::pid).sorted().toList()
+                + (survivors.isEmpty() ? "" : "; still running: " + survivors.stream().map(ProcessHandle::pid).toList()));
+        err.flush();
+    }
+}

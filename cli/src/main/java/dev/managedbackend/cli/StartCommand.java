@@ -1,0 +1,89 @@
+package dev.managedbackend.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Optional;
+
+import dev.managedbackend.Backend;
+import dev.managedbackend.internal.RunningBackend;
+import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.crash.CrashGuard;
+import dev.managedbackend.internal.crash.DetachedBackends;
+import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.PrivateFolder;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code start}: a backend that outlives this command. It is started like any backend of a test
+ * (the same port leasing, readiness, messages; a failed start leaves nothing), then handed over
+ * to itself: its ledger entry records it as detached, so {@code stop}, {@code status} and
+ * {@code reap} find it from any terminal, and no sweep removes it while it runs.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Starts a backend that keeps running after this command, waits until it is ready, and prints "
+                + "its URL as the last line of stdout.",
+                "Exit 0 when it is ready; else 1 (2 for bad input), with the message a test would get, and nothing "
+                        + "is left running."})
+final class StartCommand extends BackendCommand {
+
+    @Override
+    int execute() throws IOException {
+        if (backend.isContainer()) {
+            throw usage("start runs process backends (--app, --command) only: a container started through "
+                    + "Testcontainers is removed when the JVM that started it exits (its reaper), so it cannot outlive "
+                    + "this command. Use run (managed-backend run --image ... -- CMD), or docker run for a container "
+                    + "that outlives it");
+        }
+        if (backend.envKey != null && backend.envFile == null) {
+            throw usage("--env-key " + backend.envKey + " names the key that --env-file sets, but --env-file is "
+                    + "missing; add --env-file PATH (e.g. --env-file web/.env.local)");
+        }
+        if (!CrashGuard.enabled()) {
+            throw usage("-D" + CrashGuard.ENABLED_PROPERTY + "=false: a backend that outlives this command needs the "
+                    + "crash ledger, which that turns off; remove it");
+        }
+        var builder = builder().env(OwnerTag.DETACHED_VARIABLE, "1");
+        Settings settings = common.settings();
+        PrintWriter err = command().getErr();
+        Backend started;
+        try (AutoCloseable reserved = DetachedBackends.reserveName(settings.stateDir(), backend.name)) {
+            Optional<DetachedBackends.Found> running = DetachedBackends.list(settings.stateDir()).stream()
+                    .filter(found -> found.alive() && found.name().equals(backend.name)).findFirst();
+            if (running.isPresent()) {
+                DetachedBackends.Found other = running.get();
+                throw new ManagedBackendCli.Failure("backend '" + backend.name + "' is already running (pid "
+                        + other.pid() + ", " + other.url() + ", up " + Durations.human(other.started()) + "): stop it "
+                        + "first with managed-backend stop " + Messages.shellWord(backend.name) + common.stateDirOption()
+                        + ", or give this one another --name.");
+            }
+            started = builder.start();
+            try {
+                if (backend.envFile != null) {
+                    boolean existed = EnvFile.set(backend.envFile, backend.envKey(), started.baseUrl().toString());
+                    err.println("[managed-backend] " + (existed ? "set " : "added ") + backend.envKey() + "="
+                            + started.baseUrl() + " in " + backend.envFile);
+                }
+                ((RunningBackend) started).detach();
+            } catch (IOException | RuntimeException e) {
+                started.close();
+                throw new ManagedBackendCli.Failure("backend '" + backend.name + "' was ready at " + started.baseUrl()
+                        + ", but " + (e instanceof IOException ? "--env-file " + backend.envFile + " could not be "
+                                + "written: " + e : "could not be detached: " + e.getMessage())
+                        + ". It was stopped.", e);
+            }
+        } catch (PrivateFolder.NotPrivate e) {
+            throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // from closing the name's lock
+        }
+        err.println("[managed-backend] backend '" + backend.name + "' runs (pid " + started.pid().orElse(0) + ", log "
+                + started.logFile() + "); stop it with: managed-backend stop " + Messages.shellWord(backend.name)
+                + common.stateDirOption());
+        err.flush();
+        command().getOut().println(started.baseUrl());
+        command().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.managedbackend.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.crash.DetachedBackends;
+import dev.managedbackend.internal.os.PrivateFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code status}: every backend {@code start} started, with its health right now. */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Lists the backends that start started: name, pid, URL, health now, uptime, log.",
+                "Exit 0 when every one listed is healthy; 1 when one is not, or none runs."})
+final class StatusCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Common common;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "only this backend")
+    String name;
+
+    @Option(names = "--json", description = "one JSON array, an object per backend")
+    boolean json;
+
+    /** One line of the report. */
+    record Row(DetachedBackends.Found backend, String state, Health.Result health, Duration uptime) {
+        boolean healthy() {
+            return backend.alive() && health.healthy();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = common.settings();
+        List<DetachedBackends.Found> found;
+        try {
+            found = DetachedBackends.list(settings.stateDir());
+        } catch (PrivateFolder.NotPrivate e) {
+            throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (DetachedBackends.Found backend : found) {
+            if (name != null && !backend.name().equals(name)) {
+                continue;
+            }
+            Health.Result health = backend.alive() ? Health.of(backend.url(), backend.healthPath())
+                    : new Health.Result(false, "not running: its process " + backend.pid() + " is gone "
+                            + "(managed-backend reap removes what is left of it)");
+            rows.add(new Row(backend, backend.alive() ? "running" : "dead", health,
+                    Duration.between(backend.started(), Instant.now())));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(json(rows));
+        } else if (rows.isEmpty()) {
+            spec.commandLine().getErr().println("[managed-backend] " + (name == null ? "no backend that start started "
+                    + "is running" : "no backend '" + name + "' is running"));
+            spec.commandLine().getErr().flush();
+        } else {
+            table(rows, out);
+        }
+        out.flush();
+        return !rows.isEmpty() && rows.stream().allMatch(Row::healthy) ? 0 : ManagedBackendCli.FAILURE;
+    }
+
+    private static void table(List<Row> rows, PrintWriter out) {
+        List<String[]> cells = new ArrayList<>();
+        cells.add(new String[] {"NAME", "PID", "URL", "HEALTH", "UPTIME", "LOG"});
+        for (Row row : rows) {
+            cells.add(new String[] {row.backend().name(), Long.toString(row.backend().pid()), row.backend().url(),
+                    (row.healthy() ? "healthy (" : "UNHEALTHY (") + row.health().said() + ")",
+                    Durations.human(row.uptime()), row.backend().logFile().toString()});
+        }
+        int[] widths = new int[cells.get(0).length];
+        for (String[] line : cells) {
+            for (int i = 0; i < line.length; i++) {
+                widths[i] = Math.max(widths[i], line[i].length());
+            }
+        }
+        for (String[] line : cells) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < line.length; i++) {
+                text.append(i == line.length - 1 ? line[i] : String.format("%-" + widths[i] + "s  ", line[i]));
+            }
+            out.println(text.toString().stripTrailing());
+        }
+    }
+
+    private static String json(List<Row> rows) {
+        StringBuilder json = new StringBuilder("[");
+        for (Row row : rows) {
+            DetachedBackends.Found b = row.backend();
+            json.append(json.length() > 1 ? ",\n " : "\n ").append('{')
+                    .append("\"name\": ").append(Json.string(b.name()))
+                    .append(", \"pid\": ").append(b.pid())
+                    .append(", \"container\": null")
+                    .append(", \"url\": ").append(Json.string(b.url()))
+                    .append(", \"state\": ").append(Json.string(row.state()))
+                    .append(", \"healthy\": ").append(row.healthy())
+                    .append(", \"health\": ").append(Json.string(row.health().said()))
+                    .append(", \"healthPath\": ").append(Json.string(b.healthPath()))
+                    .append(", \"uptimeSeconds\": ").append(row.uptime().toSeconds())
+                    .append(", \"started\": ").append(Json.string(b.started().toString()))
+                    .append(", \"log\": ").append(Json.string(b.logFile().toString()))
+                    .append('}');
+        }
+        return json.append(rows.isEmpty() ? "]" : "\n]").toString();
+    }
+}

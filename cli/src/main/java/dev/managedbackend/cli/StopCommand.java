@@ -1,0 +1,81 @@
+package dev.managedbackend.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.crash.DetachedBackends;
+import dev.managedbackend.internal.os.PrivateFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code stop}: ends what {@code start} started, by identity: only processes that carry the
+ * backend's tag are signalled (SIGTERM, {@code managedbackend.stopTimeoutSeconds} of grace,
+ * SIGKILL), its whole tree and process group included. The library's one stop routine.
+ */
+@Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Stops a backend that start started (its whole process tree), identity-checked.",
+                "Exit 0 when it is gone (also when it was not running), 1 if something of it survived."})
+final class StopCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Common common;
+
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "the backend's --name (default: default)")
+    String name;
+
+    @Option(names = "--all", description = "stop every backend that start started")
+    boolean all;
+
+    @Override
+    public Integer call() throws Exception {
+        if (all && name != null) {
+            throw new ParameterException(spec.commandLine(), "give a NAME or --all, not both");
+        }
+        Settings settings = common.settings();
+        PrintWriter err = spec.commandLine().getErr();
+        List<DetachedBackends.Found> known;
+        try {
+            known = DetachedBackends.list(settings.stateDir());
+        } catch (PrivateFolder.NotPrivate e) {
+            throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
+        }
+        String wanted = name == null ? "default" : name;
+        List<DetachedBackends.Found> chosen = known.stream().filter(found -> all || found.name().equals(wanted)).toList();
+        if (chosen.isEmpty()) {
+            err.println("[managed-backend] " + (all ? "no backend that start started is running"
+                    : "no backend '" + wanted + "' is running" + (known.isEmpty() ? ""
+                            : " (running: " + String.join(", ", known.stream().map(DetachedBackends.Found::name)
+                                    .distinct().toList()) + ")"))
+                    + "; nothing to stop");
+            err.flush();
+            return 0;
+        }
+        int failed = 0;
+        for (DetachedBackends.Found backend : chosen) {
+            List<ProcessHandle> left = DetachedBackends.stop(backend, settings.stopTimeout());
+            if (left.isEmpty()) {
+                err.println("[managed-backend] stopped backend '" + backend.name() + "' (pid " + backend.pid() + ", "
+                        + backend.url() + (backend.alive() ? "" : "; it was no longer running") + ")");
+            } else {
+                failed++;
+                err.println("[managed-backend] backend '" + backend.name() + "' (pid " + backend.pid() + ") was "
+                        + "stopped, but " + left.stream().map(ProcessHandle::pid).toList() + " still run: stuck after "
+                        + "SIGKILL, or not provably its own (no tag), so left alone. Its entry stays; managed-backend "
+                        + "reap tries again once its root is gone.");
+            }
+        }
+        err.flush();
+        return failed == 0 ? 0 : ManagedBackendCli.FAILURE;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.managedbackend.cli;
+
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import dev.managedbackend.internal.PortAllocator;
+import dev.managedbackend.internal.os.PortHolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code who PORT}: what {@code lsof -i :PORT} is run for, answered the way the library answers
+ * it when a fixed port is taken: the holder's pid, command line, user and uptime, and whether it
+ * is one of ours (which run, how to stop it) or a foreign process. Nothing is ever signalled.
+ */
+@Command(name = "who", mixinStandardHelpOptions = true,
+        description = {"Says who holds a port: pid, command line, user, uptime, and whether it is a backend of ours "
+                + "(which run, how to stop it) or a foreign process (never touched).",
+                "Exit 0 when the port is held, 1 when it is free."})
+final class WhoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Common common;
+
+    @Parameters(paramLabel = "PORT", description = "a TCP port, 1-65535")
+    int port;
+
+    @Override
+    public Integer call() {
+        if (port < 1 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "PORT " + port + " is outside 1..65535");
+        }
+        common.settings();
+        PrintWriter out = spec.commandLine().getOut();
+        Optional<String> holder = PortHolder.find(port);
+        int exit;
+        if (holder.isPresent()) {
+            out.println("port " + port + " is held by " + holder.get() + ".");
+            exit = 0;
+        } else if (PortAllocator.canBind("0.0.0.0", port) && PortAllocator.canBind("127.0.0.1", port)) {
+            out.println("port " + port + " is free.");
+            exit = ManagedBackendCli.FAILURE;
+        } else {
+            out.println("port " + port + " is in use, but no process that this user can see listens on it (another "
+                    + "user's process, or a socket bound but not listening).");
+            exit = 0;
+        }
+        out.flush();
+        return exit;
+    }
+}
