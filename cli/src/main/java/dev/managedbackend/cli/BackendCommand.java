@@ -43,7 +43,8 @@ abstract class BackendCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), "--config " + backend.config + ": cannot read it: " + e);
         }
-        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        List<String> all = spec.commandLine().getParseResult().originalArgs(); // from the top: "start", ...
+        args.addAll(all.subList(all.indexOf(spec.name()) + 1, all.size()));
         BackendCommand again = getClass().getDeclaredConstructor().newInstance();
         again.ran = spec;
         CommandLine line = new CommandLine(again).setOverwrittenOptionsAllowed(true)

@@ -72,7 +72,8 @@ final class ConfigFile {
                         + "e.g. app = app.main:app");
             }
             String name = "--" + matcher.group(1);
-            String value = unquote(matcher.group(2).strip());
+            String written = matcher.group(2).strip();
+            String value = unquote(written);
             OptionSpec option = command.findOption(name);
             if (option == null || name.equals("--config") || option.usageHelp() || option.versionHelp()) {
                 throw new Invalid(where + ": " + (name.equals("--config") ? "a config file cannot name another one"
@@ -80,14 +81,14 @@ final class ConfigFile {
                                 + suggestion(matcher.group(1), command)));
             }
             if (option.arity().max() == 0) { // a flag: NAME, or NAME = true / false
-                if (value.isEmpty() || value.equalsIgnoreCase("true")) {
+                if (written.isEmpty() || value.equalsIgnoreCase("true")) {
                     args.add(name);
                 } else if (!value.equalsIgnoreCase("false")) {
                     throw new Invalid(where + ": " + matcher.group(1) + " is a flag; write it alone, or = true / false");
                 }
                 continue;
             }
-            if (value.isEmpty()) {
+            if (written.isEmpty()) {
                 throw new Invalid(where + ": " + matcher.group(1) + " needs a value, e.g. " + matcher.group(1) + " = "
                         + option.paramLabel());
             }

@@ -81,12 +81,12 @@ public final class ManagedBackendCli implements Runnable {
     private static int failure(Exception e, CommandLine command) {
         PrintWriter err = command.getErr();
         if (e instanceof BackendConfigurationException) {
-            err.println("managed-backend: " + Messages.forTerminal(e.getMessage(), command));
+            err.println("managed-backend: " + Messages.forTerminal(e.getMessage()));
             err.flush();
             return BAD_INPUT;
         }
         if (e instanceof BackendStartException || e instanceof Failure) {
-            err.println("managed-backend: " + Messages.forTerminal(e.getMessage(), command));
+            err.println("managed-backend: " + Messages.forTerminal(e.getMessage()));
             err.flush();
             return FAILURE;
         }

@@ -3,8 +3,6 @@ package dev.managedbackend.cli;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import picocli.CommandLine;
-
 /** The library's messages as a terminal shows them: verbatim, but naming the command, not the builder. */
 final class Messages {
 
@@ -14,13 +12,16 @@ final class Messages {
     private Messages() {
     }
 
-    /** {@code BackendBuilder 'api': dir = ...} becomes {@code start --name api: dir = ...}. */
-    static String forTerminal(String message, CommandLine command) {
+    /**
+     * {@code BackendBuilder 'api': dir = ...} becomes {@code backend 'api': dir = ...}, as the
+     * library's start failures name a backend; everything after the prefix is the library's.
+     */
+    static String forTerminal(String message) {
         if (message == null) {
             return "";
         }
-        return BUILDER_ORIGIN.matcher(message).replaceFirst(m -> Matcher.quoteReplacement(command.getCommandName()
-                + (m.group(1) == null ? "" : " --name " + m.group(1).strip()) + ": "));
+        return BUILDER_ORIGIN.matcher(message).replaceFirst(m -> Matcher.quoteReplacement("backend "
+                + (m.group(1) == null ? "'default'" : m.group(1).strip()) + ": "));
     }
 
     /** {@code word} as a POSIX shell reads it back: as is when safe, else single-quoted. */

@@ -1,0 +1,246 @@
+package dev.managedbackend.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code start}, {@code status}, {@code who}, {@code stop} end to end: the jar as a process, a real
+ * uvicorn app, and a backend that outlives the command that started it.
+ */
+class StartStopIT {
+
+    @TempDir
+    Path temp;
+
+    private Cli cli;
+
+    @BeforeEach
+    void cli() {
+        cli = new Cli(temp);
+    }
+
+    @AfterEach
+    void nothingLeft() throws Exception {
+        cli.close();
+    }
+
+    @Test
+    void startOutlivesTheCommandThenStatusWhoAndStopFindIt() throws Exception {
+        Cli.Result start = cli.run("start", "--name", "api", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString());
+
+        assertThat(start.exit()).describedAs(start.toString()).isZero();
+        URI url = URI.create(start.lastLine());
+        assertThat(url.toString()).matches("http://127\\.0\\.0\\.1:\\d+");
+        assertThat(start.err()).contains("backend 'api' ready at " + url).contains("stop it with: managed-backend stop api");
+        // the command has ended; its backend runs on, and is no child of ours
+        assertThat(Cli.get(url + "/health")).isEqualTo(200);
+        List<Long> backend = cli.tagged();
+        assertThat(backend).describedAs("the backend's processes").isNotEmpty();
+
+        Cli.Result status = cli.run("status");
+        assertThat(status.exit()).describedAs(status.toString()).isZero();
+        assertThat(status.out()).containsPattern("api\\s+" + backend.get(0) + "\\s+" + url + "\\s+healthy \\(200 GET "
+                + "/health\\)\\s+\\d+ s\\s+\\S+\\.log");
+        Cli.Result json = cli.run("status", "--json");
+        assertThat(json.exit()).isZero();
+        assertThat(json.out()).contains("\"name\": \"api\"", "\"pid\": " + backend.get(0), "\"url\": \"" + url + "\"",
+                "\"healthy\": true", "\"state\": \"running\"");
+
+        Cli.Result who = cli.run("who", Integer.toString(url.getPort()));
+        assertThat(who.exit()).describedAs(who.toString()).isZero();
+        assertThat(who.out()).startsWith("port " + url.getPort() + " is held by pid " + backend.get(0) + " (")
+                .contains("uvicorn app.main:app", "backend 'api', which managed-backend start started to outlive it; "
+                        + "stop it with managed-backend stop api");
+
+        // a sweep, as every test JVM runs before its first backend, leaves a live one alone
+        Cli.Result reap = cli.run("reap");
+        assertThat(reap.out()).describedAs(reap.toString()).contains("nothing to reap");
+        assertThat(Cli.get(url + "/health")).isEqualTo(200);
+
+        Cli.Result stop = cli.run("stop", "api");
+        assertThat(stop.exit()).describedAs(stop.toString()).isZero();
+        assertThat(stop.err()).contains("stopped backend 'api' (pid " + backend.get(0) + ", " + url + ")");
+        assertThat(backend).noneMatch(Cli::isAlive);
+        assertThat(Cli.canBind(url.getPort())).isTrue();
+        assertThat(Files.list(cli.state().resolve("ledger"))).isEmpty();
+
+        assertThat(cli.run("who", Integer.toString(url.getPort())))
+                .satisfies(free -> assertThat(free.exit()).isEqualTo(1))
+                .satisfies(free -> assertThat(free.out()).isEqualTo("port " + url.getPort() + " is free.\n"));
+        Cli.Result none = cli.run("status");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("no backend that start started is running");
+        assertThat(cli.run("stop", "api").exit()).describedAs("stop of what is gone").isZero();
+    }
+
+    @Test
+    void aSecondStartWithTheNameOfARunningBackendFailsAndStartsNothing() throws Exception {
+        Cli.Result first = cli.run("start", "--name", "api", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString());
+        assertThat(first.exit()).describedAs(first.toString()).isZero();
+        List<Long> running = cli.tagged();
+
+        Cli.Result second = cli.run("start", "--name", "api", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString());
+
+        assertThat(second.exit()).describedAs(second.toString()).isEqualTo(1);
+        assertThat(second.err()).matches("(?s)managed-backend: backend 'api' is already running \\(pid " + running.get(0)
+                + ", " + first.lastLine().replace(".", "\\.") + ", up \\d+ s\\): stop it first with managed-backend stop "
+                + "api, or give this one another --name\\.\n");
+        assertThat(second.out()).isEmpty();
+        assertThat(cli.tagged()).describedAs("nothing new started").containsExactlyElementsOf(running);
+        assertThat(Cli.get(first.lastLine() + "/health")).isEqualTo(200);
+
+        Cli.Result other = cli.run("start", "--name", "web", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString());
+        assertThat(other.exit()).describedAs(other.toString()).isZero();
+        assertThat(other.lastLine()).isNotEqualTo(first.lastLine());
+        Cli.Result status = cli.run("status");
+        assertThat(status.out()).contains("api", "web");
+        Cli.Result stop = cli.run("stop", "--all");
+        assertThat(stop.err()).contains("stopped backend 'api'", "stopped backend 'web'");
+    }
+
+    @Test
+    void aFixedPortTakenByAForeignProcessFailsAtOnceNamingItAndLeavesItAlone() throws Exception {
+        int port = 19931;
+        Process holder = new ProcessBuilder("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(temp.resolve("holder.log").toFile()).start();
+        try {
+            assertThat(Cli.await(() -> !Cli.canBind(port), Duration.ofSeconds(10))).isTrue();
+
+            long started = System.nanoTime();
+            Cli.Result start = cli.run("start", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(), "--port",
+                    Integer.toString(port));
+
+            assertThat(start.exit()).describedAs(start.toString()).isEqualTo(1);
+            assertThat(start.err()).startsWith("managed-backend: backend 'default': port = " + port + " on 127.0.0.1 "
+                    + "is already in use by pid " + holder.pid() + " (").contains("http.server " + port,
+                            ": a foreign process, which managed-backend never touches. A fixed port is used as given, "
+                                    + "never replaced");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).describedAs("fails at once, no waiting")
+                    .isLessThan(Duration.ofSeconds(20));
+            assertThat(holder.isAlive()).isTrue();
+
+            Cli.Result who = cli.run("who", Integer.toString(port));
+            assertThat(who.exit()).isZero();
+            assertThat(who.out()).startsWith("port " + port + " is held by pid " + holder.pid() + " (")
+                    .contains("a foreign process, which managed-backend never touches");
+            assertThat(holder.isAlive()).isTrue();
+        } finally {
+            holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void envFileChangesOneKeyOfAnExistingEnvLocalAndKeepsEveryOtherLine() throws Exception {
+        Path web = Files.createDirectories(temp.resolve("web"));
+        Path envLocal = web.resolve(".env.local");
+        Files.writeString(envLocal, String.join("\n",
+                "# the frontend's settings",
+                "NEXT_PUBLIC_FEATURE=beta",
+                "",
+                "NEXT_PUBLIC_API_URL=http://localhost:8000",
+                "export SECRET_TOKEN=\"s3cr3t value\"",
+                "NEXT_PUBLIC_API_URL_SUFFIX=/v1") + "\n");
+
+        Cli.Result start = cli.run("start", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(), "--env-file",
+                envLocal.toString(), "--env-key", "NEXT_PUBLIC_API_URL");
+
+        assertThat(start.exit()).describedAs(start.toString()).isZero();
+        assertThat(Files.readString(envLocal)).isEqualTo(String.join("\n",
+                "# the frontend's settings",
+                "NEXT_PUBLIC_FEATURE=beta",
+                "",
+                "NEXT_PUBLIC_API_URL=" + start.lastLine(),
+                "export SECRET_TOKEN=\"s3cr3t value\"",
+                "NEXT_PUBLIC_API_URL_SUFFIX=/v1") + "\n");
+        assertThat(start.err()).contains("set NEXT_PUBLIC_API_URL=" + start.lastLine() + " in " + envLocal);
+
+        // without --env-key: BACKEND_URL, in a file that does not exist yet
+        Path fresh = temp.resolve("other/.env");
+        Cli.Result second = cli.run("start", "--name", "second", "--app", "app.main:app", "--dir",
+                Cli.SAMPLE.toString(), "--env-file", fresh.toString());
+        assertThat(second.exit()).describedAs(second.toString()).isZero();
+        assertThat(Files.readString(fresh)).isEqualTo("BACKEND_URL=" + second.lastLine() + "\n");
+    }
+
+    @Test
+    void theSameOptionsComeFromAConfigFileAndTheCommandLineWins() throws Exception {
+        Path project = Files.createDirectories(temp.resolve("project"));
+        Path config = project.resolve("backend.conf");
+        Files.writeString(config, String.join("\n",
+                "# one file instead of start-backend.sh, stop-backend.sh and check-backend.sh",
+                "name = api",
+                "app = app.main:app",
+                "dir = " + project.relativize(Cli.SAMPLE),
+                "env = FEATURE_FLAG=from-the-file",
+                "--env-file web/.env.local",
+                "env-key = NEXT_PUBLIC_API_URL",
+                "health-path = /no-such-path") + "\n");
+
+        Cli.Result start = cli.run("start", "--config", config.toString(), "--health-path", "/health");
+
+        assertThat(start.exit()).describedAs(start.toString()).isZero();
+        String url = start.lastLine();
+        assertThat(Files.readString(project.resolve("web/.env.local"))).isEqualTo("NEXT_PUBLIC_API_URL=" + url + "\n");
+        assertThat(cli.run("status", "api").exit()).isZero();
+
+        Files.writeString(config, "ap = app.main:app\n");
+        Cli.Result typo = cli.run("start", "--config", config.toString());
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).startsWith("managed-backend: " + config + " line 1: unknown option 'ap' for "
+                + "managed-backend start; did you mean 'app'?");
+    }
+
+    @Test
+    void aBackendWhoseProcessDiedIsReportedAndReaped() throws Exception {
+        Cli.Result start = cli.run("start", "--name", "api", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(),
+                "--arg=--workers", "--arg=2");
+        assertThat(start.exit()).describedAs(start.toString()).isZero();
+        List<Long> processes = cli.tagged();
+        Cli.Result status = cli.run("status", "--json");
+        long root = Long.parseLong(status.out().replaceAll("(?s).*\"pid\": (\\d+).*", "$1"));
+        assertThat(processes).contains(root).hasSizeGreaterThanOrEqualTo(2);
+
+        ProcessHandle.of(root).orElseThrow().destroyForcibly(); // a crash of its root: the workers stay behind
+        assertThat(Cli.await(() -> !Cli.isAlive(root), Duration.ofSeconds(5))).isTrue();
+
+        Cli.Result dead = cli.run("status");
+        assertThat(dead.exit()).describedAs(dead.toString()).isEqualTo(1);
+        assertThat(dead.out()).contains("api", "UNHEALTHY (not running: its process " + root + " is gone");
+        Cli.Result plan = cli.run("reap", "--dry-run");
+        assertThat(plan.out()).describedAs(plan.toString()).contains("would reap 1 entry",
+                "detached backend 'api' (pid " + root + ",");
+        assertThat(cli.tagged()).describedAs("a dry run stops nothing").isNotEmpty();
+
+        Cli.Result reap = cli.run("reap");
+
+        assertThat(reap.exit()).isZero();
+        assertThat(reap.out()).describedAs(reap.toString()).contains("reaped 1 entry", "detached backend 'api'",
+                "stopped processes [");
+        assertThat(cli.tagged()).isEmpty();
+        assertThat(cli.run("status").err()).contains("no backend that start started is running");
+    }
+
+    @Test
+    void theStateFolderCanBeGivenAsAnOption() throws IOException, InterruptedException {
+        Path other = temp.resolve("other-state");
+        Cli.Result start = cli.run("start", "--state-dir", other.toString(), "--app", "app.main:app", "--dir",
+                Cli.SAMPLE.toString());
+        assertThat(start.exit()).describedAs(start.toString()).isZero();
+        assertThat(start.err()).contains("stop it with: managed-backend stop default --state-dir " + other);
+        assertThat(cli.run("status").exit()).describedAs("another state folder: not seen").isEqualTo(1);
+        assertThat(cli.run("status", "--state-dir", other.toString()).exit()).isZero();
+        assertThat(cli.run("stop", "--state-dir", other.toString()).err()).contains("stopped backend 'default'");
+    }
+}
