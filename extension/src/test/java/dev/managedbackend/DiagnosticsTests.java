@@ -68,8 +68,8 @@ class DiagnosticsTests {
 
         Messages.assertMatches(failure.getMessage(), "backend 'default': port = 19894 on 127.0.0.1 is already in use "
                 + "by pid " + holder.pid() + " ({...}), user {...}, running for {n} s: a backend that managed-backend "
-                + "started for test JVM " + gone.pid() + ", which is gone; the next test run sweeps it, or stop it now "
-                + "with kill " + holder.pid() + ". A fixed port is used as given{...}");
+                + "started for test JVM " + gone.pid() + ", which is gone; the next test run sweeps it (managed-backend reap "
+                + "does it now), or stop it now with kill " + holder.pid() + ". A fixed port is used as given{...}");
         assertThat(holder.isAlive()).isTrue();
     }
 

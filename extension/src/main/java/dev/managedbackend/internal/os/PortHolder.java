@@ -75,7 +75,8 @@ public final class PortHolder {
                             + "'");
         }
         return who + ": a backend that managed-backend started for test JVM " + owner.pid()
-                + ", which is gone; the next test run sweeps it, or stop it now with kill " + process.getProcessID();
+                + ", which is gone; the next test run sweeps it (managed-backend reap does it now), or stop it now "
+                + "with kill " + process.getProcessID();
     }
 
     private static Map<String, String> environmentOf(OSProcess process) {
