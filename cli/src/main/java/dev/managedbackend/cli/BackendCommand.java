@@ -22,10 +22,10 @@ abstract class BackendCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    Common common;
+    BackendOptions backend;
 
     @Mixin
-    BackendOptions backend;
+    Common common;
 
     /** Set on the command parsed again with {@code --config}: the one the user ran, for messages. */
     private CommandSpec ran;

@@ -43,7 +43,10 @@ final class RunCommand extends BackendCommand {
 
     @Override
     int execute() throws IOException {
-        var builder = builder().env(OwnerTag.DETACHED_VARIABLE, ""); // a run's backend does not outlive it
+        var builder = builder();
+        if (!backend.isContainer()) {
+            builder.env(OwnerTag.DETACHED_VARIABLE, ""); // a run's backend does not outlive it, whatever it inherits
+        }
         Settings settings = common.settings();
         PrintWriter err = command().getErr();
         try (Backend started = builder.start()) {

@@ -56,6 +56,14 @@ class BadInputIT {
     }
 
     @Test
+    void startRunsNoContainerSinceTestcontainersRemovesItWithTheJvm() throws Exception {
+        Cli.Result start = cli.run("start", "--image", "sample-fastapi:dev");
+        assertThat(start.exit()).isEqualTo(2);
+        assertThat(start.err()).startsWith("managed-backend: start runs process backends (--app, --command) only: a "
+                + "container started through Testcontainers is removed when the JVM that started it exits");
+    }
+
+    @Test
     void aDirThatIsNoDirectory() throws Exception {
         Cli.Result start = cli.run("start", "--app", "apps.hello:app", "--dir", "no/such/dir");
         assertSame(start, 2, () -> BackendBuilder.app("apps.hello:app").dir("no/such/dir").start());

@@ -83,6 +83,23 @@ class RunIT {
     }
 
     @Test
+    void aContainerBackendLivesAsLongAsTheCommand() throws Exception {
+        Cli.Result run = cli.run("run", "--name", "api", "--image", "sample-fastapi:dev", "--",
+                "sh", "-c", "python3 -c \"import urllib.request, os; print(urllib.request.urlopen("
+                        + "os.environ['MANAGED_BACKEND_API_URL'] + '/health').status)\"");
+
+        assertThat(run.exit()).describedAs(run.toString()).isZero();
+        assertThat(run.out()).isEqualTo("200\n");
+        assertThat(run.err()).contains("backend 'api' ready at http://", "(image sample-fastapi:dev, container ");
+        String id = run.err().replaceAll("(?s).*, container ([0-9a-f]{12}).*", "$1");
+        Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter", "id=" + id).redirectErrorStream(true).start();
+        String containers = new String(ps.getInputStream().readAllBytes()).strip();
+        ps.waitFor();
+        assertThat(id).matches("[0-9a-f]{12}");
+        assertThat(containers).describedAs("container %s left in the engine", id).isEmpty();
+    }
+
+    @Test
     void sigkillOfRunLeavesNothingWithinTwoSeconds() throws Exception {
         for (String workers : List.of("1", "2")) {
             Path url = temp.resolve("url-" + workers);
