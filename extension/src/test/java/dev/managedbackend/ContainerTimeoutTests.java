@@ -3,16 +3,24 @@ package dev.managedbackend;
 import static dev.managedbackend.ContainerModeTests.IMAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +147,40 @@ class ContainerTimeoutTests {
                 () -> "the build step's container removed: " + buildStepContainers());
     }
 
+    /**
+     * An engine slow to create a container (here the local engine behind a relay on 127.0.0.1 that
+     * holds each create request back for 8 s): the start is given up at its bound while Docker has
+     * not created the container yet; the container is created even so, after the deadline, as the
+     * JVM exits, and is found by its labels and removed before the JVM is gone.
+     */
+    @Test
+    void aContainerCreatedAfterTheDeadlineIsRemoved(@TempDir Path temp) throws Exception {
+        try (SlowCreates engine = new SlowCreates(Duration.ofSeconds(8))) {
+            IsolatedRun child = new IsolatedRun(System.getProperty("java.class.path"), temp, List.of())
+                    .env("DOCKER_HOST", "tcp://127.0.0.1:" + engine.port());
+
+            child.run(LateCreateCases.class.getName());
+
+            IsolatedRun.Outcome outcome = child.outcome(LateCreateCases.class);
+            assertThat(outcome.status()).describedAs(child.output()).isEqualTo("FAILED");
+            assertThat(outcome.exception()).isEqualTo(BackendStartException.class.getName());
+            assertThat(outcome.message()).matches("(?s)backend 'late' \\(image sample-fastapi:dev\\) was not started "
+                    + "within 5 s \\(startupTimeoutSeconds\\): Docker had not yet created and started the container of "
+                    + "sample-fastapi:dev\\. Check that the engine answers \\(docker info\\) and is not overloaded, or "
+                    + "raise startupTimeoutSeconds \\(it bounds the whole start\\)\\.\\R"
+                    + "Log (/\\S+\\.log), last lines:\\R.*");
+            assertBounded(outcome, LateCreateCases.class);
+            assertThat(engine.created()).describedAs("containers the engine created, late").isEqualTo(1);
+            assertNothingLeftBy(child.pid());
+            Path log = Path.of(outcome.message().replaceAll("(?s).*\\RLog (/\\S+\\.log), last lines:.*", "$1"));
+            assertThat(log).content().containsPattern("start given up after 5 s \\(startupTimeoutSeconds\\) while "
+                    + "Docker had not yet created and started the container of sample-fastapi:dev")
+                    .containsPattern("removed container \\[[0-9a-f]{12}], created after the start was given up");
+            System.out.printf("[timeout] late create: failed after %d ms (bound %d s); the container created after "
+                    + "the deadline was removed%n", outcome.millis(), BOUND.toSeconds());
+        }
+    }
+
     /** A missing image is no wait for the bound: Docker says at once that it cannot be pulled. */
     @Test
     void aMissingImageFailsAtOnceWithDockersReason() {
@@ -245,6 +287,117 @@ class ContainerTimeoutTests {
 
     @ManagedBackend(dockerfile = SLOW_BUILD, startupTimeoutSeconds = 5)
     static class SlowBuildCases {
+        @Test
+        void never() {
+        }
+    }
+
+    /**
+     * The local engine (its unix socket) behind a TCP port on 127.0.0.1, holding back each request
+     * to create a container for a while before passing it on: an engine that is slow to create.
+     */
+    private static final class SlowCreates implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final Path engine;
+        private final Duration hold;
+        private final AtomicInteger created = new AtomicInteger();
+        private final List<Closeable> open = new ArrayList<>();
+
+        SlowCreates(Duration hold) throws IOException {
+            String dockerHost = System.getenv("DOCKER_HOST");
+            this.engine = Path.of(dockerHost != null && dockerHost.startsWith("unix://")
+                    ? dockerHost.substring("unix://".length()) : "/var/run/docker.sock");
+            this.hold = hold;
+            Thread acceptor = new Thread(this::accept, "slow engine");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        /** Containers the engine answered a create request for (HTTP 201). */
+        int created() {
+            return created.get();
+        }
+
+        private void accept() {
+            try {
+                while (true) {
+                    Socket client = server.accept();
+                    SocketChannel docker = SocketChannel.open(UnixDomainSocketAddress.of(engine));
+                    synchronized (open) {
+                        open.add(client);
+                        open.add(docker);
+                    }
+                    relay(() -> toEngine(client.getInputStream(), docker));
+                    relay(() -> toClient(docker, client.getOutputStream()));
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        }
+
+        // The channel's own read and write, not Channels' streams: those share one lock, so a
+        // blocked read would keep the other direction from writing.
+        private void toEngine(InputStream in, SocketChannel out) throws IOException, InterruptedException {
+            byte[] buffer = new byte[65536];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                String head = new String(buffer, 0, Math.min(n, 200), StandardCharsets.ISO_8859_1);
+                if (head.startsWith("POST ") && head.lines().findFirst().orElse("").contains("/containers/create")) {
+                    Thread.sleep(hold.toMillis());
+                }
+                ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+            }
+        }
+
+        private void toClient(SocketChannel in, OutputStream out) throws IOException {
+            ByteBuffer buffer = ByteBuffer.allocate(65536);
+            while (in.read(buffer) > 0) {
+                buffer.flip();
+                if (new String(buffer.array(), 0, Math.min(buffer.limit(), 20), StandardCharsets.ISO_8859_1)
+                        .startsWith("HTTP/1.1 201")) {
+                    created.incrementAndGet();
+                }
+                out.write(buffer.array(), 0, buffer.limit());
+                out.flush();
+                buffer.clear();
+            }
+        }
+
+        private interface Pump {
+            void run() throws IOException, InterruptedException;
+        }
+
+        private static void relay(Pump pump) {
+            Thread thread = new Thread(() -> {
+                try {
+                    pump.run();
+                } catch (IOException | InterruptedException closed) {
+                    // one side went away
+                }
+            }, "slow engine relay");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            synchronized (open) {
+                for (Closeable closeable : open) {
+                    closeable.close();
+                }
+            }
+        }
+    }
+
+    @ManagedBackend(name = "late", image = IMAGE, startupTimeoutSeconds = 5)
+    static class LateCreateCases {
         @Test
         void never() {
         }

@@ -1,7 +1,11 @@
 package dev.managedbackend.internal.container;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -17,7 +21,8 @@ import dev.managedbackend.internal.BackendSpec;
  * interrupted pull for two minutes). So the blocking part of a start runs on a daemon thread of
  * its own ({@link #run}) while the caller waits for it until the deadline; then the thread is
  * interrupted and left behind, and the start fails with the {@link Step} it had reached, which the
- * start marks as it goes ({@link #at}). Whatever the thread makes after that is removed.
+ * start marks as it goes ({@link #at}). Whatever the thread makes after that is removed: by the
+ * thread once it ends, at once if it is stuck, and at JVM exit, which waits for it a while.
  */
 final class StartDeadline {
 
@@ -26,7 +31,11 @@ final class StartDeadline {
      * removal of what it made gets), so that nothing of it is left when the failure is reported.
      */
     private static final Duration GRACE = Duration.ofSeconds(1);
+    /** How long the JVM's exit waits for the threads of given-up starts that still run. */
+    private static final Duration AT_EXIT = Duration.ofSeconds(10);
     private static final AtomicInteger STARTS = new AtomicInteger();
+    private static final Set<StartDeadline> STILL_RUNNING = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean HOOK_INSTALLED = new AtomicBoolean();
 
     /** What a start is doing at a moment, and what to do should that take longer than its bound. */
     record Step(String doing, String advice) {
@@ -38,6 +47,7 @@ final class StartDeadline {
     private final Object lock = new Object();
     private volatile Step step = new Step("starting", "");
     private volatile Thread worker;
+    private volatile Runnable removeLeftovers = () -> { };
     private boolean done;
     private boolean abandoned;
     private Object result;
@@ -103,10 +113,14 @@ final class StartDeadline {
                 }
             }
             if (late) {
-                if (value != null) {
-                    discard.accept(value);
+                try {
+                    if (value != null) {
+                        discard.accept(value);
+                    }
+                    removeLeftovers.run();
+                } finally {
+                    STILL_RUNNING.remove(this);
                 }
-                removeLeftovers.run();
             }
         }, "managed-backend container start of '" + spec.name() + "' " + id);
         thread.setDaemon(true); // one that never ends must not keep the JVM alive
@@ -135,12 +149,15 @@ final class StartDeadline {
         }
         Step reached = step;
         thread.interrupt();
-        awaitEnd(thread);
+        awaitEnd(thread, GRACE);
         if (thread.isAlive()) { // stuck in a call that ignores interrupts: remove what it made so far
+            this.removeLeftovers = removeLeftovers;
+            STILL_RUNNING.add(this);
+            installHook();
             Thread remover = new Thread(removeLeftovers, "managed-backend remove leftovers of " + id);
             remover.setDaemon(true);
             remover.start();
-            awaitEnd(remover);
+            awaitEnd(remover, GRACE);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -165,11 +182,35 @@ final class StartDeadline {
         return (T) result;
     }
 
-    /** Waits up to {@link #GRACE} for {@code thread} to end, keeping the caller's interrupt for later. */
-    private static void awaitEnd(Thread thread) {
+    /**
+     * At JVM exit, waits (up to {@link #AT_EXIT} in all) for the threads of starts that were given
+     * up and still run, each of which removes what it made once it ends; then removes what those
+     * that are still running made so far. A container whose creation was under way when the
+     * start was given up is created even so, and would otherwise outlive the JVM.
+     */
+    private static void installHook() {
+        if (HOOK_INSTALLED.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                long end = System.nanoTime() + AT_EXIT.toNanos();
+                for (StartDeadline start : List.copyOf(STILL_RUNNING)) {
+                    awaitEnd(start.worker, Duration.ofNanos(Math.max(1, end - System.nanoTime())));
+                    if (start.worker.isAlive()) {
+                        try {
+                            start.removeLeftovers.run();
+                        } catch (RuntimeException e) {
+                            // the JVM is going; nothing to report to
+                        }
+                    }
+                }
+            }, "managed-backend remove what given-up starts made"));
+        }
+    }
+
+    /** Waits up to {@code max} for {@code thread} to end, keeping the caller's interrupt for later. */
+    private static void awaitEnd(Thread thread, Duration max) {
         boolean interrupted = Thread.interrupted();
         try {
-            thread.join(GRACE.toMillis());
+            thread.join(Math.max(1, max.toMillis()));
         } catch (InterruptedException e) {
             interrupted = true;
         } finally {
