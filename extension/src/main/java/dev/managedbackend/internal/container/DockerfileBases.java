@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.managedbackend.BackendStartException;
-import dev.managedbackend.internal.BackendSpec;
 
 /**
  * The images a Dockerfile builds on (its {@code FROM} lines), with build arguments and the
@@ -37,13 +36,13 @@ final class DockerfileBases {
     record Base(String written, String image) {
     }
 
-    /** The base images of {@code spec}'s {@code dockerfile}. */
-    static Set<Base> of(BackendSpec spec, Path dockerfile, Map<String, String> buildArgs) {
+    /** The base images of the {@code dockerfile} of the backend {@code backend}. */
+    static Set<Base> of(String backend, Path dockerfile, Map<String, String> buildArgs) {
         Map<String, String> globals = new HashMap<>();
         Set<String> stages = new HashSet<>();
         Set<Base> bases = new LinkedHashSet<>();
         boolean seenFrom = false;
-        for (String line : lines(spec, dockerfile)) {
+        for (String line : lines(backend, dockerfile)) {
             Matcher arg = ARG.matcher(line);
             if (!seenFrom && arg.matches()) {
                 globals.put(arg.group(1), arg.group(2) == null ? "" : arg.group(2));
@@ -81,11 +80,11 @@ final class DockerfileBases {
      * Its lines, whatever its encoding (Docker reads bytes: a comment in Latin-1 is no error; only
      * the ASCII of the instructions matters here).
      */
-    private static List<String> lines(BackendSpec spec, Path dockerfile) {
+    private static List<String> lines(String backend, Path dockerfile) {
         try {
             return new String(Files.readAllBytes(dockerfile), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
-            throw new BackendStartException("backend '" + spec.name() + "': dockerfile = \"" + dockerfile
+            throw new BackendStartException("backend '" + backend + "': dockerfile = \"" + dockerfile
                     + "\" could not be read (" + e + "); the extension reads it to find its base images (FROM) "
                     + "before the build. Check that it is still there and that the user running the tests ("
                     + System.getProperty("user.name") + ") may read it and its folder, the build context.", e);

@@ -40,7 +40,7 @@ final class ImageSource {
             StartDeadline deadline) {
         if (spec.mode() == Mode.DOCKERFILE) {
             Path dockerfile = Path.of(spec.dockerfile());
-            for (DockerfileBases.Base base : DockerfileBases.of(spec, dockerfile, buildArgs)) {
+            for (DockerfileBases.Base base : DockerfileBases.of(spec.name(), dockerfile, buildArgs)) {
                 String problem = presentOrPulled(base.image(), docker, log, deadline, new StartDeadline.Step(
                         "it was still pulling image " + base.image() + ", the base image (FROM) of dockerfile = \""
                                 + dockerfile + "\", which is not in the Docker engine",
