@@ -113,6 +113,7 @@ final class StartDeadline {
                 }
             }
             if (late) {
+                Thread.interrupted(); // the interrupt was for the work; the clean-up must not fail of it
                 try {
                     if (value != null) {
                         discard.accept(value);
