@@ -1,16 +1,22 @@
 package dev.managedbackend.internal.container;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import org.testcontainers.DockerClientFactory;
 
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
 
 import dev.managedbackend.internal.crash.ContainerRemover;
 
 /**
- * The crash guard's way to remove a container a killed test JVM left behind, where there is no
- * {@code docker} CLI: through Testcontainers' client. Looked up by name
- * ({@link ContainerRemover#TESTCONTAINERS_REMOVER}) only when a ledger sweep finds such a
- * container, so nothing else loads it.
+ * Removes containers that nobody will stop, through Testcontainers' client: those a killed test
+ * JVM left behind, for the crash guard where there is no {@code docker} CLI (looked up by name,
+ * {@link ContainerRemover#TESTCONTAINERS_REMOVER}, only when a ledger sweep finds one, so nothing
+ * else loads it); and those a start created after its deadline ({@link #removeLabelled}).
  */
 public final class LeftoverContainerRemover implements ContainerRemover {
 
@@ -20,8 +26,27 @@ public final class LeftoverContainerRemover implements ContainerRemover {
         if (!dockerHost.isEmpty() && !dockerHost.equals(docker.getTransportConfig().getDockerHost().toString())) {
             return false; // another engine than the one Testcontainers talks to: leave it to the docker CLI
         }
+        return remove(docker.client(), containerId);
+    }
+
+    /**
+     * Removes every container, in any state, that carries all of {@code labels}: what a start that
+     * was given up created after all. Returns their ids.
+     */
+    static List<String> removeLabelled(DockerClient client, Map<String, String> labels) {
+        List<String> removed = new ArrayList<>();
+        for (Container container : client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+            if (remove(client, container.getId())) {
+                removed.add(container.getId());
+            }
+        }
+        return removed;
+    }
+
+    /** Force-removes the container with its anonymous volumes; true also if it was gone. */
+    private static boolean remove(DockerClient client, String containerId) {
         try {
-            docker.client().removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+            client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
             return true;
         } catch (NotFoundException gone) {
             return true;
