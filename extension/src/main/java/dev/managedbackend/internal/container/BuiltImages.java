@@ -20,6 +20,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.LogFile;
+import dev.managedbackend.internal.os.OwnerTag;
 
 /**
  * Images built from a Dockerfile (Testcontainers' {@link ImageFromDockerfile}): built once per
@@ -139,7 +140,8 @@ final class BuiltImages {
                 .withDockerfile(key.dockerfile())
                 .withBuildArgs(key.buildArgs())
                 .withBuildImageCmdModifier(cmd -> cmd.withForcerm(true).withLabels(
-                        Map.of(ContainerLauncher.OWNER_LABEL, ContainerLauncher.owner(key.dockerfile().toString()))));
+                        Map.of(ContainerLauncher.OWNER_LABEL, ContainerLauncher.owner(key.dockerfile().toString()),
+                                ContainerLauncher.JVM_LABEL, OwnerTag.jvmIdentity())));
     }
 
     private static void installHook() {

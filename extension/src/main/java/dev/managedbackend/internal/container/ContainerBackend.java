@@ -26,6 +26,8 @@ import dev.managedbackend.internal.LaunchedBackend;
  */
 final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
+    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+
     private final String name;
     private final GenericContainer<?> container;
     private final String containerId;
@@ -152,15 +154,24 @@ final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject 
             container.stop();
             output.awaitEnd(Duration.ofSeconds(1)); // its last words, before our note
             output.close();
-            log.note("container " + shortId() + " stopped and removed");
+        } catch (RuntimeException e) {
+            log.note("Testcontainers could not stop container " + shortId() + ": " + e);
         } finally {
             closed = true;
+            LiveBackends.remove(this);
+        }
+        // verified, and removed again if need be: only a container that is gone is forgotten
+        if (LeftoverContainerRemover.remove(container.getDockerClient(), containerId)) {
+            log.note("container " + shortId() + " stopped and removed");
             try {
                 afterRemoval.close();
             } catch (Exception e) {
                 log.note("could not release the image of container " + shortId() + ": " + e);
             }
-            LiveBackends.remove(this);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "managed-backend: backend '" + name + "': container " + containerId
+                    + " could not be removed; its crash-ledger entry stays for the next sweep (or remove it: "
+                    + "docker rm -f -v " + shortId() + ")");
         }
     }
 

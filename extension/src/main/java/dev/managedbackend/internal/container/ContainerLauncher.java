@@ -44,6 +44,12 @@ public final class ContainerLauncher implements BackendLauncher {
      * container of a start that was given up is found and removed, and nothing else.
      */
     public static final String START_LABEL = "dev.managedbackend.start";
+    /**
+     * On images this JVM builds: its identity across hosts and reboots
+     * ({@link dev.managedbackend.internal.os.OwnerTag#jvmIdentity()}), by which {@link LeftoverImages}
+     * decides that an image is left over.
+     */
+    public static final String JVM_LABEL = "dev.managedbackend.jvm";
 
     private static final System.Logger LOG = System.getLogger("dev.managedbackend");
     /** How long a failure message waits for the container's last output to reach the log. */

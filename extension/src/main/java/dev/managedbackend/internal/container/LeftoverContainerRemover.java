@@ -43,13 +43,19 @@ public final class LeftoverContainerRemover implements ContainerRemover {
         return removed;
     }
 
-    /** Force-removes the container with its anonymous volumes; true also if it was gone. */
-    private static boolean remove(DockerClient client, String containerId) {
+    /**
+     * Force-removes the container with its anonymous volumes: the one way container mode removes
+     * a container (after the normal stop, to make sure; a late create; a sweep without the docker
+     * CLI). True if it is gone now, also when it was gone before; false if the engine refused.
+     */
+    static boolean remove(DockerClient client, String containerId) {
         try {
             client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
             return true;
         } catch (NotFoundException gone) {
             return true;
+        } catch (RuntimeException refused) {
+            return false;
         }
     }
 
