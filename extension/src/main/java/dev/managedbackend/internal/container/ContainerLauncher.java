@@ -19,6 +19,7 @@ import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.ReadinessProbe;
 import dev.managedbackend.internal.LaunchedBackend;
 import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.crash.ContainerRemover;
 import dev.managedbackend.internal.crash.CrashGuard;
 
 /**
@@ -68,19 +69,28 @@ public final class ContainerLauncher implements BackendLauncher {
         DockerClient docker = DockerEngine.require(spec, settings.skipWithoutDocker(), deadline);
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
         Map<String, String> labels = Map.of(OWNER_LABEL, owner(spec.name()), START_LABEL, deadline.id());
-        Launched launched = deadline.run(() -> launch(spec, docker, labels, log, deadline), Launched::discard,
-                () -> removeLeftovers(docker, labels, log),
-                step -> {
-                    log.note("start given up after " + spec.startupTimeout().toSeconds()
-                            + " s (startupTimeoutSeconds) while " + step.doing());
-                    return StartFailures.notStartedInTime(spec, step, log);
-                });
-        // removed by the watchdog, or the next run's ledger sweep, should this JVM be killed
+        // Registered before anything is created, by the label only this start's container has:
+        // removed by the watchdog, or the next run's ledger sweep, should this JVM be killed at any instant.
+        String registered = ContainerRemover.LABEL_PREFIX + START_LABEL + "=" + deadline.id();
+        crashGuard.watchContainer(registered, dockerHost());
+        Launched launched;
+        try {
+            launched = deadline.run(() -> launch(spec, docker, labels, log, deadline), Launched::discard,
+                    () -> removeLeftovers(docker, labels, log),
+                    step -> {
+                        log.note("start given up after " + spec.startupTimeout().toSeconds()
+                                + " s (startupTimeoutSeconds) while " + step.doing());
+                        return StartFailures.notStartedInTime(spec, step, log);
+                    });
+        } catch (RuntimeException | Error e) {
+            if (removeLeftovers(docker, labels, log)) {
+                crashGuard.forgetContainer(registered); // nothing of it exists: nothing to guard
+            }
+            throw e;
+        }
         GenericContainer<?> container = launched.container();
-        String containerId = container.getContainerId();
-        crashGuard.watchContainer(containerId, dockerHost());
         AutoCloseable afterRemoval = () -> {
-            crashGuard.forgetContainer(containerId);
+            crashGuard.forgetContainer(registered);
             launched.release().close();
         };
         ContainerBackend backend = new ContainerBackend(spec.name(), container, launched.port(),
@@ -177,15 +187,18 @@ public final class ContainerLauncher implements BackendLauncher {
     }
 
     /** Removes the containers of a start that was given up, found by its labels. */
-    private static void removeLeftovers(DockerClient docker, Map<String, String> labels, LogFile log) {
+    /** Removes what a failed start created after all; true if nothing of it is left. */
+    private static boolean removeLeftovers(DockerClient docker, Map<String, String> labels, LogFile log) {
         try {
             List<String> removed = LeftoverContainerRemover.removeLabelled(docker, labels);
             if (!removed.isEmpty()) {
                 log.note("removed container " + removed.stream().map(ContainerLauncher::shortId).toList()
-                        + ", created after the start was given up");
+                        + ", created by a start that failed or was given up");
             }
+            return docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().isEmpty();
         } catch (RuntimeException e) {
             log.note("could not look for containers of labels " + labels + " to remove: " + DockerReason.of(e));
+            return false;
         }
     }
 

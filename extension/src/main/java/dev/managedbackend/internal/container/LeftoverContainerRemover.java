@@ -26,6 +26,17 @@ public final class LeftoverContainerRemover implements ContainerRemover {
         if (!dockerHost.isEmpty() && !dockerHost.equals(docker.getTransportConfig().getDockerHost().toString())) {
             return false; // another engine than the one Testcontainers talks to: leave it to the docker CLI
         }
+        if (containerId.startsWith(LABEL_PREFIX)) {
+            String label = containerId.substring(LABEL_PREFIX.length());
+            int eq = label.indexOf('=');
+            Map<String, String> labels = eq < 0 ? Map.of(label, "") : Map.of(label.substring(0, eq), label.substring(eq + 1));
+            try {
+                removeLabelled(docker.client(), labels);
+                return docker.client().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().isEmpty();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
         return remove(docker.client(), containerId);
     }
 
