@@ -10,10 +10,21 @@ public class BackendConfigurationException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A wrong declaration or configuration value.
+     *
+     * @param message the declaration, the rule, the value and the fix
+     */
     public BackendConfigurationException(String message) {
         super(message);
     }
 
+    /**
+     * A wrong value that another exception revealed (one that does not parse, for instance).
+     *
+     * @param message the declaration, the rule, the value and the fix
+     * @param cause   what revealed it
+     */
     public BackendConfigurationException(String message, Throwable cause) {
         super(message, cause);
     }

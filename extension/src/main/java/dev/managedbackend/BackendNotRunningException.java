@@ -9,6 +9,11 @@ public class BackendNotRunningException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A backend found dead before a test.
+     *
+     * @param message which backend, its exit code and the last lines of its output
+     */
     public BackendNotRunningException(String message) {
         super(message);
     }

@@ -18,6 +18,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface BackendUrl {
-    /** The backend's {@link ManagedBackend#name() name}; {@code ""} means the test's only backend. */
+    /** {@return the backend's {@link ManagedBackend#name() name}; {@code ""} means the test's only backend} */
     String value() default "";
 }

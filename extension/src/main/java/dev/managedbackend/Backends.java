@@ -8,10 +8,12 @@ public interface Backends {
     /**
      * The backend with this {@link ManagedBackend#name() name}.
      *
+     * @param name the name it was declared with
+     * @return that backend
      * @throws IllegalArgumentException naming the backends that exist, if there is none such
      */
     Backend get(String name);
 
-    /** Every backend visible to the test, in declaration order (outer classes first). */
+    /** {@return every backend visible to the test, in declaration order (outer classes first)} */
     List<Backend> all();
 }

@@ -16,5 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @ExtendWith(ManagedBackendExtension.class)
 public @interface ManagedBackends {
+    /** {@return the declarations, in the order they are written} */
     ManagedBackend[] value();
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
+import org.slf4j.Logger;
 import org.testcontainers.containers.GenericContainer;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -17,6 +18,7 @@ import dev.managedbackend.internal.LiveBackends;
 import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.ReadinessProbe;
 import dev.managedbackend.internal.LaunchedBackend;
+import dev.managedbackend.internal.os.Logs;
 
 /**
  * A backend that runs as a container, reached at the host port Docker mapped for
@@ -26,7 +28,7 @@ import dev.managedbackend.internal.LaunchedBackend;
  */
 final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
 
     private final String name;
     private final GenericContainer<?> container;
@@ -169,7 +171,7 @@ final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject 
                 log.note("could not release the image of container " + shortId() + ": " + e);
             }
         } else {
-            LOG.log(System.Logger.Level.WARNING, "managed-backend: backend '" + name + "': container " + containerId
+            LOG.warn("managed-backend: backend '" + name + "': container " + containerId
                     + " could not be removed; its crash-ledger entry stays for the next sweep (or remove it: "
                     + "docker rm -f -v " + shortId() + ")");
         }

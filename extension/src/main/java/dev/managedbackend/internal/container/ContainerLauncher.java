@@ -1,11 +1,11 @@
 package dev.managedbackend.internal.container;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
+import org.slf4j.Logger;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -21,6 +21,7 @@ import dev.managedbackend.internal.LaunchedBackend;
 import dev.managedbackend.internal.Settings;
 import dev.managedbackend.internal.crash.ContainerRemover;
 import dev.managedbackend.internal.crash.CrashGuard;
+import dev.managedbackend.internal.os.Logs;
 
 /**
  * Starts a container-mode backend ({@code image} or {@code dockerfile}) through Testcontainers
@@ -52,7 +53,7 @@ public final class ContainerLauncher implements BackendLauncher {
      */
     public static final String JVM_LABEL = "dev.managedbackend.jvm";
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
     /** How long a failure message waits for the container's last output to reach the log. */
     private static final Duration LAST_OUTPUT = Duration.ofSeconds(2);
 
@@ -127,9 +128,9 @@ public final class ContainerLauncher implements BackendLauncher {
             backend.stop(Duration.ZERO);
             throw e;
         }
-        LOG.log(Level.INFO, () -> String.format("backend '%s' ready at %s in %d ms (%s, container %s, log %s)",
+        LOG.info("backend '{}' ready at {} in {} ms ({}, container {}, log {})",
                 spec.name(), backend.baseUrl(), Duration.ofNanos(System.nanoTime() - launched.started()).toMillis(),
-                spec.describe(), backend.shortId(), log.path()));
+                spec.describe(), backend.shortId(), log.path());
         return backend;
     }
 
