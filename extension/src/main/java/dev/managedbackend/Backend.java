@@ -1,15 +1,20 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
+
+import org.apiguardian.api.API;
 
 /**
  * A started backend, injectable by type into tests ({@code void t(Backend backend)}) when the
  * test has exactly one; use {@link Backends} when it has several. {@link BackendBuilder#start()}
  * returns one outside JUnit, to be closed with try-with-resources.
  */
+@API(status = STABLE, since = "0.1")
 public interface Backend extends AutoCloseable {
 
     /** {@return the {@link ManagedBackend#name() name} it was declared with} */

@@ -1,13 +1,18 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.nio.file.Path;
 import java.util.Optional;
+
+import org.apiguardian.api.API;
 
 /**
  * A backend could not be started or did not become ready. The message says what happened, names
  * the log file, and ends with the last lines of the backend's output. Nothing the failed start
  * launched is left running.
  */
+@API(status = STABLE, since = "0.1")
 public class BackendStartException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

@@ -1,8 +1,13 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.List;
 
+import org.apiguardian.api.API;
+
 /** All backends visible to a test, injectable by type. */
+@API(status = STABLE, since = "0.1")
 public interface Backends {
 
     /**
