@@ -161,8 +161,14 @@ class ContainerFailureTests {
         assertThat(stoppedContainers()).describedAs("containers of failed build steps").isEqualTo(stoppedBefore);
     }
 
+    /**
+     * Stopped containers that ran the broken build's failing step: only those, since other
+     * builds on a shared engine stop containers of their own meanwhile.
+     */
     private static List<String> stoppedContainers() {
-        return DockerCli.run("ps", "-aq", "--no-trunc", "--filter", "status=exited", "--filter", "status=created");
+        return DockerCli.run("ps", "-a", "--no-trunc", "--filter", "status=exited", "--filter", "status=created",
+                "--format", "{{.ID}} {{.Command}}").stream()
+                .filter(line -> line.contains("installing the app's dependencies")).toList();
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.managedbackend.internal.crash.CrashGuard;
 import dev.managedbackend.internal.os.ListeningSockets;
 import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.ProcessIdentity;
 import dev.managedbackend.internal.os.ProcessStopper;
 
 /**
@@ -91,7 +92,8 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
     @Override
     public boolean isRunning() {
-        return process.isAlive();
+        // a child that was killed is a zombie until the JDK reaps it, and runs no code meanwhile
+        return process.isAlive() && ProcessIdentity.isRunning(process.toHandle());
     }
 
     @Override
