@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SENSITIVE='JUnitVersionTests,ScopeTests,InjectionTests,DiagnosticsTests,ConfigurationDefaultsTests,'\
-'WrittenAttributesTests,EnvReferenceTests,ParallelExecutionTests,StartGroupTests,ProcessModeTests'
+'WrittenAttributesTests,EnvReferenceTests,ParallelExecutionTests,StartGroupTests,ProcessModeTests,'\
+'RegisteredExtensionTests,StopAndRestartTests,ReadinessTests'
 
 full=false
 versions=()

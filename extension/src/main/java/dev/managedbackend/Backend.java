@@ -1,39 +1,44 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
+
+import org.apiguardian.api.API;
 
 /**
  * A started backend, injectable by type into tests ({@code void t(Backend backend)}) when the
  * test has exactly one; use {@link Backends} when it has several. {@link BackendBuilder#start()}
  * returns one outside JUnit, to be closed with try-with-resources.
  */
+@API(status = STABLE, since = "0.1")
 public interface Backend extends AutoCloseable {
 
-    /** The {@link ManagedBackend#name() name} it was declared with. */
+    /** {@return the {@link ManagedBackend#name() name} it was declared with} */
     String name();
 
-    /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. */
+    /** {@return the base URL, without a trailing slash, e.g. {@code http://127.0.0.1:41234}} */
     URI baseUrl();
 
-    /** The host tests reach it at, e.g. {@code 127.0.0.1}. */
+    /** {@return the host tests reach it at, e.g. {@code 127.0.0.1}} */
     String host();
 
-    /** The port tests reach it at. */
+    /** {@return the port tests reach it at} */
     int port();
 
-    /** The pid of the process the extension started (process mode); empty in container mode. */
+    /** {@return the pid of the process the extension started (process mode); empty in container mode} */
     OptionalLong pid();
 
-    /** The container id (container mode); empty in process mode. */
+    /** {@return the container id (container mode); empty in process mode} */
     Optional<String> containerId();
 
-    /** Where the backend's stdout and stderr go; failure messages name this file too. */
+    /** {@return where the backend's stdout and stderr go; failure messages name this file too} */
     Path logFile();
 
-    /** Whether the process or container is still alive. */
+    /** {@return whether the process or container is still alive} */
     boolean isRunning();
 
     /**

@@ -1,5 +1,7 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
+
+import org.apiguardian.api.API;
 
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.BackendStarter;
@@ -36,6 +40,7 @@ import dev.managedbackend.internal.SpecReader;
  * readiness, stop and crash guard. A builder can be started more than once; each start is a
  * backend of its own.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class BackendBuilder {
 
     private final String app;
@@ -139,7 +144,7 @@ public final class BackendBuilder {
 
     /**
      * One {@code KEY=VALUE} entry, as in {@link ManagedBackend#env()}: {@code ${name.url}} and the
-     * other references resolve, {@code $${} is a literal {@code ${}.
+     * other references resolve, <code>$${</code> is a literal <code>${</code>.
      */
     public BackendBuilder env(String entry) {
         env.add(Objects.requireNonNull(entry, "entry"));
@@ -155,7 +160,7 @@ public final class BackendBuilder {
      * A value that exists only at run time (the URL of a database the test started, a temporary
      * folder, a token): {@code value} is called when the backend starts, in JUnit when its scope
      * begins (after the extensions registered before it, such as Testcontainers', ran), and its
-     * result is taken literally ({@code ${} in it is no reference).
+     * result is taken literally (a <code>${</code> in it is no reference).
      */
     public BackendBuilder env(String key, Supplier<?> value) {
         env.add(new Computed(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value")));

@@ -1,10 +1,14 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+
+import org.apiguardian.api.API;
 
 /**
  * Injects a backend's base URL, such as {@code http://127.0.0.1:41234}, into a test or lifecycle
@@ -17,7 +21,8 @@ import java.lang.annotation.Target;
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@API(status = STABLE, since = "0.1")
 public @interface BackendUrl {
-    /** The backend's {@link ManagedBackend#name() name}; {@code ""} means the test's only backend. */
+    /** {@return the backend's {@link ManagedBackend#name() name}; {@code ""} means the test's only backend} */
     String value() default "";
 }

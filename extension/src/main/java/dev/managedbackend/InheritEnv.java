@@ -1,10 +1,15 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * Which of the test JVM's environment variables a process-mode backend starts with; what the
  * backend declares in {@link ManagedBackend#env() env}, and the variables the extension sets
  * ({@code PORT}, {@code PYTHONUNBUFFERED}, {@code MANAGED_BACKEND_OWNER}), come on top.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum InheritEnv {
 
     /** All of them, as a process started from the test JVM gets by default. */

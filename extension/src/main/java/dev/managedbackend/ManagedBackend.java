@@ -1,5 +1,7 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -9,6 +11,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.apiguardian.api.API;
 
 /**
  * Starts an HTTP backend for the annotated test class, waits until it is ready, and stops it
@@ -45,6 +48,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @Repeatable(ManagedBackends.class)
 @ExtendWith(ManagedBackendExtension.class)
+@API(status = STABLE, since = "0.1")
 public @interface ManagedBackend {
 
     /**

@@ -1,5 +1,7 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.extension.TestInstances;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
+import org.apiguardian.api.API;
 
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.BackendStarter;
@@ -67,6 +70,7 @@ import dev.managedbackend.internal.SpecReader;
  * <li>parameters: {@code @BackendUrl}, {@link Backend} and {@link Backends}.</li>
  * </ul>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
     private static final Namespace NAMESPACE = Namespace.create(ManagedBackendExtension.class);

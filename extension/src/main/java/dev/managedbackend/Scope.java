@@ -1,6 +1,11 @@
 package dev.managedbackend;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /** How long a backend lives, and which tests share it. */
+@API(status = STABLE, since = "0.1")
 public enum Scope {
     /** One backend per test class, shared by its tests and its {@code @Nested} classes. */
     CLASS,

@@ -3,14 +3,19 @@ package dev.managedbackend;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import java.util.List;
+
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.Test;
 
 import com.tngtech.archunit.library.dependencies.Slice;
 import com.tngtech.archunit.library.dependencies.Slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
@@ -71,5 +76,21 @@ class ArchitectureTests {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName(Injection.class.getName())
                 .orShould().dependOnClassesThat().haveFullyQualifiedName(FailureReports.class.getName())
                 .check(CLASSES);
+    }
+
+    @Test
+    void everyPublicTypeOfTheApiSaysItsStatus() {
+        classes().that().resideInAPackage("dev.managedbackend").and().arePublic().and().areTopLevelClasses()
+                .should().beAnnotatedWith(API.class)
+                .check(CLASSES);
+    }
+
+    @Test
+    void everyPackageUnderInternalIsMarkedInternal() {
+        for (String name : List.of("internal", "internal.os", "internal.crash", "internal.container")) {
+            JavaPackage internal = CLASSES.getPackage("dev.managedbackend." + name);
+            assertThat(internal.isAnnotatedWith(API.class)).describedAs("@API on package %s", name).isTrue();
+            assertThat(internal.getAnnotationOfType(API.class).status()).isEqualTo(API.Status.INTERNAL);
+        }
     }
 }

@@ -110,7 +110,14 @@ class ContainerFailureTests {
 
     @Test
     void aHealthCheckThatNeverPassesTimesOutWithTheLastAnswer() {
-        EngineExecutionResults results = TestKit.run(UnhealthyCases.class);
+        // startupTimeoutSeconds covers the build too: from Docker's cache it takes well under a second
+        DockerCli.run("build", "-q", "-t", "managed-backend-test/unhealthy-warm:1", "src/test/docker/unhealthy");
+        EngineExecutionResults results;
+        try {
+            results = TestKit.run(UnhealthyCases.class);
+        } finally {
+            DockerCli.run("rmi", "managed-backend-test/unhealthy-warm:1");
+        }
         Throwable failure = TestKit.classFailure(results, UnhealthyCases.class);
 
         assertThat(failure).isInstanceOf(BackendStartException.class);
@@ -121,6 +128,23 @@ class ContainerFailureTests {
                 + "\\(healthPath\\), and that the app listens on containerPort 8000 on all interfaces \\(0\\.0\\.0\\.0\\) "
                 + "inside the container, or raise startupTimeoutSeconds if it needs longer\\.\\R"
                 + "Log /\\S+\\.log, last lines:\\R.*\"GET /health HTTP/1\\.1\" 500 Internal Server Error.*");
+        assertThat(DockerCli.containersOf(JVM, "default")).isEmpty();
+    }
+
+    @Test
+    void aHealthPathThatAnswers404FailsWithinSecondsSayingThePathIsProbablyWrong() {
+        long started = System.nanoTime();
+        Throwable failure = TestKit.classFailure(TestKit.run(HealthPathTypoCases.class), HealthPathTypoCases.class);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(failure).isInstanceOf(BackendStartException.class);
+        assertThat(failure.getMessage()).matches("(?s)backend 'default' \\(image sample-fastapi:dev\\) \\(container "
+                + "[0-9a-f]{12}\\) answered GET http://127\\.0\\.0\\.1:\\d+/helth with HTTP 404 for 3 s after its port "
+                + "began to listen: healthPath = \"/helth\" is probably wrong\\. The app's /openapi\\.json lists GET "
+                + "/health, .*\\. Set healthPath to a path that answers 2xx once the app is ready, or to \"\" to wait "
+                + "only until the port listens\\. The container was stopped and removed\\.\\R"
+                + "Log /\\S+\\.log, last lines:\\R.*");
+        assertThat(took).isLessThan(Duration.ofSeconds(20)); // the timeout is the default 60 s
         assertThat(DockerCli.containersOf(JVM, "default")).isEmpty();
     }
 
@@ -137,8 +161,14 @@ class ContainerFailureTests {
         assertThat(stoppedContainers()).describedAs("containers of failed build steps").isEqualTo(stoppedBefore);
     }
 
+    /**
+     * Stopped containers that ran the broken build's failing step: only those, since other
+     * builds on a shared engine stop containers of their own meanwhile.
+     */
     private static List<String> stoppedContainers() {
-        return DockerCli.run("ps", "-aq", "--no-trunc", "--filter", "status=exited", "--filter", "status=created");
+        return DockerCli.run("ps", "-a", "--no-trunc", "--filter", "status=exited", "--filter", "status=created",
+                "--format", "{{.ID}} {{.Command}}").stream()
+                .filter(line -> line.contains("installing the app's dependencies")).toList();
     }
 
     /**
@@ -270,6 +300,13 @@ class ContainerFailureTests {
 
     @ManagedBackend(dockerfile = "src/test/docker/unhealthy/Dockerfile", startupTimeoutSeconds = 3)
     static class UnhealthyCases {
+        @Test
+        void never() {
+        }
+    }
+
+    @ManagedBackend(image = IMAGE, healthPath = "/helth")
+    static class HealthPathTypoCases {
         @Test
         void never() {
         }

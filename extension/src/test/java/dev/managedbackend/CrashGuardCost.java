@@ -110,6 +110,10 @@ public final class CrashGuardCost {
                 System.setProperty(CrashGuard.ENABLED_PROPERTY, Boolean.toString(enabled));
                 Fixture.classStarted = System.nanoTime();
                 launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(Fixture.class)).build());
+                if (Fixture.received < Fixture.classStarted) {
+                    throw new IllegalStateException("the fixture's backend did not start (is VIRTUAL_ENV set to a "
+                            + "venv with uvicorn?); nothing to measure");
+                }
                 if (i >= 2) {
                     (enabled ? on : off).add(Fixture.received - Fixture.classStarted);
                 }

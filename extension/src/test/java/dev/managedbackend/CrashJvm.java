@@ -67,7 +67,7 @@ final class CrashJvm implements AutoCloseable {
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
         command.addAll(List.of(jvmArgs));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        command.addAll(List.of("-cp", ChildJvm.classPathWithLogging(), // the sweep's INFO line, for the tests
                 "-D" + READY_FILE + "=" + dir.resolve("ready.properties"),
                 "-D" + ManagedBackend.STATE_DIR_PROPERTY_NAME + "=" + stateDir,
                 "-D" + ManagedBackend.LOG_DIR_PROPERTY_NAME + "=" + dir.resolve("logs"),

@@ -38,6 +38,7 @@ final class IsolatedRun {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Path report;
     private final Path output;
+    private long pid;
 
     /**
      * @param classPath the child's classpath
@@ -84,11 +85,17 @@ final class IsolatedRun {
             }
         });
         Process child = builder.start();
+        pid = child.pid();
         if (!child.waitFor(120, TimeUnit.SECONDS)) {
             child.destroyForcibly();
             throw new AssertionError("child JVM did not end within 120 s; output:\n" + output());
         }
         return child.exitValue();
+    }
+
+    /** The pid of the last child JVM {@link #run} started (what the owner labels of its containers name). */
+    long pid() {
+        return pid;
     }
 
     /** What the child printed, for assertion messages. */

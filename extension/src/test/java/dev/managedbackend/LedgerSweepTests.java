@@ -214,12 +214,12 @@ class LedgerSweepTests {
         return process;
     }
 
-    private static String uniqueTag(String name) {
+    static String uniqueTag(String name) {
         return "1:" + System.nanoTime() + ":" + name; // the pid of no test JVM, ever
     }
 
     /** Writes a ledger entry the way a test JVM would have (see LedgerEntry). */
-    private static Path writeEntry(Path state, long ownerPid, long ownerStart, String tag, long pid, long pidStart)
+    static Path writeEntry(Path state, long ownerPid, long ownerStart, String tag, long pid, long pidStart)
             throws IOException {
         Path dir = Files.createDirectories(state.resolve("ledger"));
         Properties p = new Properties();
@@ -242,7 +242,7 @@ class LedgerSweepTests {
     }
 
     /** Start of {@code pid} in clock ticks since boot (field 22 of /proc/pid/stat). */
-    private static long startOf(long pid) throws IOException {
+    static long startOf(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
     }

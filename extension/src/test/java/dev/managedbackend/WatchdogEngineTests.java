@@ -105,6 +105,33 @@ class WatchdogEngineTests {
     }
 
     /**
+     * Registered before it was created, by its label, its id never told (container mode's way,
+     * so that a JVM killed between the create and the answer leaves nothing): the watchdog lists
+     * the containers with that label and removes them, with the docker CLI or with curl.
+     */
+    @ParameterizedTest(name = "docker CLI on the PATH: {0}")
+    @ValueSource(booleans = {true, false})
+    void aContainerRegisteredByItsLabelBeforeItExistedIsRemoved(boolean dockerCli) throws Exception {
+        Path state = temp.resolve("state");
+        try (CrashJvm jvm = RecordedEngineCases.start(temp, state, dockerCli, true, LOCAL_ENGINE)) {
+            String id = jvm.awaitReady(READY).containerId();
+            try {
+                assertThat(entriesByContainer(state)).containsOnlyKeys("label=dev.managedbackend.start=" + jvm.pid() + "-0");
+                long killed = System.nanoTime();
+                jvm.process().destroyForcibly();
+                await().atMost(CLEANED_UP).pollInterval(Duration.ofMillis(20))
+                        .until(() -> !exists(id) && ledger(state).isEmpty());
+                System.out.printf("[crash] SIGKILL, registered by label, %s: container removed %d ms after the JVM "
+                        + "was killed%n", dockerCli ? "docker CLI" : "curl", Duration.ofNanos(System.nanoTime() - killed)
+                        .toMillis());
+                assertThat(jvm.watchdogLog()).contains("removed container " + id + " (" + (dockerCli ? "docker CLI" : "curl"));
+            } finally {
+                remove(id);
+            }
+        }
+    }
+
+    /**
      * Two containers, one recorded on an engine address that refuses connections: the other is
      * removed and its entry deleted; this one's entry stays for the next sweep, and the log says why.
      */
@@ -195,28 +222,46 @@ class WatchdogEngineTests {
 
         /** A JVM running this fixture; without {@code dockerCli} on its PATH, and a DOCKER_HOST that leads nowhere. */
         static CrashJvm start(Path temp, Path state, boolean dockerCli, String... recordedHosts) throws IOException {
+            return start(temp, state, dockerCli, false, recordedHosts);
+        }
+
+        /**
+         * With {@code byLabel}, each container is registered before it is created, by a label of
+         * its own, and its id is never told to the crash guard: what container mode does.
+         */
+        static CrashJvm start(Path temp, Path state, boolean dockerCli, boolean byLabel, String... recordedHosts)
+                throws IOException {
             Map<String, String> env = new HashMap<>();
             if (!dockerCli) {
                 Path bin = Files.createDirectories(temp.resolve("bin-without-docker"));
-                for (String tool : List.of("grep", "sleep", "rm", "mkdir", "curl")) {
+                for (String tool : List.of("grep", "sed", "sleep", "rm", "mkdir", "curl")) {
                     Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool));
                 }
                 env.put("PATH", bin.toString());
                 env.put("DOCKER_HOST", "unix://" + temp.resolve("no-engine-here.sock"));
             }
             return CrashJvm.start(RecordedEngineCases.class, temp.resolve("jvm"), state, env,
-                    "-Dcrash.docker=" + DOCKER, "-Dcrash.recordedHosts=" + String.join(",", recordedHosts));
+                    "-Dcrash.docker=" + DOCKER, "-Dcrash.recordedHosts=" + String.join(",", recordedHosts),
+                    "-Dcrash.byLabel=" + byLabel);
         }
 
         @Test
         void serve() throws Exception {
             Settings settings = Settings.from(new Config(key -> Optional.ofNullable(System.getProperty(key))));
             List<String> ids = new ArrayList<>();
+            boolean byLabel = Boolean.getBoolean("crash.byLabel");
+            CrashGuard guard = CrashGuard.get(settings.stateDir(), settings.logDir());
             for (String host : System.getProperty("crash.recordedHosts").split(",")) {
+                String start = "dev.managedbackend.start=" + ProcessHandle.current().pid() + "-" + ids.size();
+                if (byLabel) {
+                    guard.watchContainer("label=" + start, host);
+                }
                 String id = docker("-H", LOCAL_ENGINE, "run", "-d", "--label", "dev.managedbackend.owner="
-                        + ProcessHandle.current().pid() + ":crash-test", IMAGE, "sleep", "300");
+                        + ProcessHandle.current().pid() + ":crash-test", "--label", start, IMAGE, "sleep", "300");
                 ids.add(id);
-                CrashGuard.get(settings.stateDir(), settings.logDir()).watchContainer(id, host);
+                if (!byLabel) {
+                    guard.watchContainer(id, host);
+                }
             }
             CrashJvm.readyContainer(String.join(",", ids), 0);
             Thread.sleep(120_000);

@@ -110,17 +110,12 @@ public final class ManagedBackendCli implements Runnable {
     }
 
     /**
-     * The library's log lines ({@code System.Logger} "dev.managedbackend": a backend ready, stopped,
-     * a sweep) go to stderr as {@code [managed-backend] ...}; other libraries' (OSHI,
+     * The library's log lines (logger "dev.managedbackend": a backend ready, stopped, a sweep) go
+     * to stderr as {@code [managed-backend] ...}; other libraries' (OSHI,
      * Testcontainers) only from WARNING on, or all with {@code --verbose}.
      */
     static void configureLogging(boolean verbose) {
-        // SLF4J (OSHI, Testcontainers): slf4j-simple, read when the first SLF4J logger is made
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
-        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
-        LogManager.getLogManager().reset();
+        LogManager.getLogManager().reset(); // SLF4J (slf4j-jdk14) and System.Logger both end here
         Logger root = Logger.getLogger("");
         Handler handler = new ConsoleHandler(); // System.err
         handler.setLevel(verbose ? Level.ALL : Level.INFO);

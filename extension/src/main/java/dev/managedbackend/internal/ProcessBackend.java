@@ -8,9 +8,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
+import org.slf4j.Logger;
+
 import dev.managedbackend.internal.crash.CrashGuard;
 import dev.managedbackend.internal.os.ListeningSockets;
+import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.ProcessIdentity;
 import dev.managedbackend.internal.os.ProcessStopper;
 
 /**
@@ -19,7 +23,7 @@ import dev.managedbackend.internal.os.ProcessStopper;
  */
 final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
 
     private final String name;
     private final Process process;
@@ -88,7 +92,8 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
     @Override
     public boolean isRunning() {
-        return process.isAlive();
+        // a child that was killed is a zombie until the JDK reaps it, and runs no code meanwhile
+        return process.isAlive() && ProcessIdentity.isRunning(process.toHandle());
     }
 
     @Override
@@ -148,7 +153,7 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
             } else {
                 // no silent survivors: the ledger entry, the watchdog's registration and the port
                 // lease stay, so the watchdog or the next sweep finishes the job
-                LOG.log(System.Logger.Level.WARNING, "managed-backend: backend '" + name + "' was stopped, but "
+                LOG.warn("managed-backend: backend '" + name + "' was stopped, but "
                         + survivors.stream().map(p -> p.pid() + p.info().command().map(c -> " (" + c + ")").orElse(""))
                                 .toList()
                         + " still run: stuck after SIGKILL, or not provably its own (no " + OwnerTag.VARIABLE

@@ -1,7 +1,6 @@
 package dev.managedbackend.internal;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.lang.ProcessBuilder.Redirect;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -11,9 +10,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec.Mode;
 import dev.managedbackend.internal.crash.CrashGuard;
+import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.os.PortHolder;
 import dev.managedbackend.internal.os.ProcessGroups;
@@ -26,7 +28,7 @@ import dev.managedbackend.internal.os.ProcessGroups;
  */
 public final class ProcessLauncher {
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
     private static final Pattern ADDRESS_IN_USE =
             Pattern.compile("(?i)address already in use|\\[Errno 98\\]|EADDRINUSE");
     /**
@@ -67,9 +69,9 @@ public final class ProcessLauncher {
             try {
                 new ReadinessProbe(backend.baseUrl(), spec.healthPath())
                         .await(backend, spec.startupTimeout(), settings.pollInterval());
-                LOG.log(Level.INFO, () -> String.format("backend '%s' ready at %s in %d ms (%s, pid %d, log %s)",
+                LOG.info("backend '{}' ready at {} in {} ms ({}, pid {}, log {})",
                         spec.name(), backend.baseUrl(), Duration.ofNanos(System.nanoTime() - launched).toMillis(),
-                        spec.describe(), backend.pid().getAsLong(), log.path()));
+                        spec.describe(), backend.pid().getAsLong(), log.path());
                 return backend;
             } catch (ReadinessProbe.Exited e) {
                 backend.stop(FAILED_START_GRACE);

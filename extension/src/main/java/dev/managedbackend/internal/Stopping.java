@@ -1,12 +1,15 @@
 package dev.managedbackend.internal;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
+
+import org.slf4j.Logger;
+
+import dev.managedbackend.internal.os.Logs;
 
 /** Stops a backend and says so in one INFO line, the counterpart of the "ready" line. */
 public final class Stopping {
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
 
     private Stopping() {
     }
@@ -16,10 +19,10 @@ public final class Stopping {
         boolean wasRunning = backend.isRunning();
         long start = System.nanoTime();
         backend.close();
-        LOG.log(Level.INFO, () -> String.format("backend '%s' stopped in %d ms (%s%s)", backend.name(),
+        LOG.info("backend '{}' stopped in {} ms ({}{})", backend.name(),
                 Duration.ofNanos(System.nanoTime() - start).toMillis(),
                 backend.pid().isPresent() ? "pid " + backend.pid().getAsLong()
                         : "container " + backend.containerId().orElse("?"),
-                wasRunning ? "" : ", had exited already"));
+                wasRunning ? "" : ", had exited already");
     }
 }

@@ -14,9 +14,13 @@ import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.LogFile;
+import dev.managedbackend.internal.os.OwnerTag;
 
 /**
  * Images built from a Dockerfile (Testcontainers' {@link ImageFromDockerfile}): built once per
@@ -83,11 +87,25 @@ final class BuiltImages {
         }
     }
 
-    /** Builds the image unless this JVM already has, and leases it. */
-    static Lease acquire(BackendSpec spec, Path dockerfile, Map<String, String> buildArgs, LogFile log) {
-        LeftoverImages.sweepOnce(DockerClientFactory.instance().client());
+    /**
+     * Builds the image unless this JVM already has, and leases it. A build that is given up at the
+     * start's deadline goes on in the engine while this JVM does (its image is removed at exit),
+     * and ends with the JVM.
+     */
+    static Lease acquire(BackendSpec spec, Path dockerfile, Map<String, String> buildArgs, DockerClient docker,
+            LogFile log, StartDeadline deadline) {
+        LeftoverImages.sweepOnce(docker);
         Build build = BUILDS.computeIfAbsent(new Key(dockerfile, Map.copyOf(buildArgs)),
                 key -> new Build(newImage(key)));
+        installHook(); // before the build: one given up at the deadline may still make its image
+        String byHand = "docker build -f " + dockerfile + " " + String.join(" ", buildArgs.entrySet().stream()
+                .map(arg -> "--build-arg " + arg.getKey() + "=" + arg.getValue()).toList())
+                + (buildArgs.isEmpty() ? "" : " ") + dockerfile.getParent();
+        deadline.at(new StartDeadline.Step("it was still building dockerfile = \"" + dockerfile + "\" ("
+                + (buildArgs.isEmpty() ? "no build arguments" : "build arguments " + buildArgs) + ")",
+                "The build runs once per test JVM, within the startupTimeoutSeconds of the first backend that "
+                        + "needs it: raise startupTimeoutSeconds, or build the image beforehand and use image = "
+                        + "\"...\". Run the same build by hand to see which step takes long: " + byHand + "."));
         build.users.incrementAndGet();
         Lease lease = new Lease(build);
         try {
@@ -99,7 +117,6 @@ final class BuiltImages {
             build.image.get(); // builds once; a failed build is tried again by the next caller
             if (!build.built) {
                 build.built = true;
-                installHook();
                 log.note("built " + build.image.getDockerImageName() + " in "
                         + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
             }
@@ -109,10 +126,7 @@ final class BuiltImages {
             String reason = DockerReason.of(e);
             throw new BackendStartException("backend '" + spec.name() + "': docker build of dockerfile = \""
                     + dockerfile + "\" (" + (buildArgs.isEmpty() ? "no build arguments" : "build arguments " + buildArgs)
-                    + ") failed: " + reason + ". Run the same build by hand to see every step: docker build -f "
-                    + dockerfile + " " + String.join(" ", buildArgs.entrySet().stream()
-                            .map(arg -> "--build-arg " + arg.getKey() + "=" + arg.getValue()).toList())
-                    + (buildArgs.isEmpty() ? "" : " ") + dockerfile.getParent() + "."
+                    + ") failed: " + reason + ". Run the same build by hand to see every step: " + byHand + "."
                     + (PULL_PROBLEM.matcher(reason).find() ? " " + ImageSource.buildArgsHint(buildArgs) + "." : ""), e);
         }
     }
@@ -126,7 +140,8 @@ final class BuiltImages {
                 .withDockerfile(key.dockerfile())
                 .withBuildArgs(key.buildArgs())
                 .withBuildImageCmdModifier(cmd -> cmd.withForcerm(true).withLabels(
-                        Map.of(ContainerLauncher.OWNER_LABEL, ContainerLauncher.owner(key.dockerfile().toString()))));
+                        Map.of(ContainerLauncher.OWNER_LABEL, ContainerLauncher.owner(key.dockerfile().toString()),
+                                ContainerLauncher.JVM_LABEL, OwnerTag.jvmIdentity())));
     }
 
     private static void installHook() {
@@ -142,11 +157,13 @@ final class BuiltImages {
         }
     }
 
-    /** At JVM exit: waits for the containers using each image to be removed, then removes it. */
+    /**
+     * At JVM exit: waits for the containers using each image to be removed, then removes it; also
+     * the image of a build that was given up but got as far as making it.
+     */
     private static void removeAll() {
         long deadline = System.nanoTime() + WAIT_FOR_USERS.toNanos();
-        List<Build> builds = BUILDS.values().stream().filter(build -> build.built).toList();
-        for (Build build : builds) {
+        for (Build build : List.copyOf(BUILDS.values())) {
             synchronized (build) {
                 while (build.users.get() > 0 && System.nanoTime() < deadline) {
                     try {
@@ -160,6 +177,8 @@ final class BuiltImages {
             try {
                 DockerClientFactory.instance().client().removeImageCmd(build.image.getDockerImageName())
                         .withForce(true).exec();
+            } catch (NotFoundException notMade) {
+                // a build that failed or was given up before it made the image
             } catch (RuntimeException e) {
                 System.err.println("[managed-backend] could not remove the image "
                         + build.image.getDockerImageName() + " built from a Dockerfile: " + e.getMessage());

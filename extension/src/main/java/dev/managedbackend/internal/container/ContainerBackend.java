@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
+import org.slf4j.Logger;
 import org.testcontainers.containers.GenericContainer;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -17,6 +18,7 @@ import dev.managedbackend.internal.LiveBackends;
 import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.ReadinessProbe;
 import dev.managedbackend.internal.LaunchedBackend;
+import dev.managedbackend.internal.os.Logs;
 
 /**
  * A backend that runs as a container, reached at the host port Docker mapped for
@@ -25,6 +27,8 @@ import dev.managedbackend.internal.LaunchedBackend;
  * the stop timeout) and removes it, and releases the image it was built from, if any.
  */
 final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject {
+
+    private static final Logger LOG = Logs.logger();
 
     private final String name;
     private final GenericContainer<?> container;
@@ -152,15 +156,24 @@ final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject 
             container.stop();
             output.awaitEnd(Duration.ofSeconds(1)); // its last words, before our note
             output.close();
-            log.note("container " + shortId() + " stopped and removed");
+        } catch (RuntimeException e) {
+            log.note("Testcontainers could not stop container " + shortId() + ": " + e);
         } finally {
             closed = true;
+            LiveBackends.remove(this);
+        }
+        // verified, and removed again if need be: only a container that is gone is forgotten
+        if (LeftoverContainerRemover.remove(container.getDockerClient(), containerId)) {
+            log.note("container " + shortId() + " stopped and removed");
             try {
                 afterRemoval.close();
             } catch (Exception e) {
                 log.note("could not release the image of container " + shortId() + ": " + e);
             }
-            LiveBackends.remove(this);
+        } else {
+            LOG.warn("managed-backend: backend '" + name + "': container " + containerId
+                    + " could not be removed; its crash-ledger entry stays for the next sweep (or remove it: "
+                    + "docker rm -f -v " + shortId() + ")");
         }
     }
 

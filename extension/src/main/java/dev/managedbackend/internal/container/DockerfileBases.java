@@ -1,17 +1,20 @@
 package dev.managedbackend.internal.container;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.managedbackend.BackendStartException;
 
 /**
  * The images a Dockerfile builds on (its {@code FROM} lines), with build arguments and the
@@ -33,12 +36,13 @@ final class DockerfileBases {
     record Base(String written, String image) {
     }
 
-    static Set<Base> of(Path dockerfile, Map<String, String> buildArgs) {
+    /** The base images of the {@code dockerfile} of the backend {@code backend}. */
+    static Set<Base> of(String backend, Path dockerfile, Map<String, String> buildArgs) {
         Map<String, String> globals = new HashMap<>();
         Set<String> stages = new HashSet<>();
         Set<Base> bases = new LinkedHashSet<>();
         boolean seenFrom = false;
-        for (String line : lines(dockerfile)) {
+        for (String line : lines(backend, dockerfile)) {
             Matcher arg = ARG.matcher(line);
             if (!seenFrom && arg.matches()) {
                 globals.put(arg.group(1), arg.group(2) == null ? "" : arg.group(2));
@@ -72,11 +76,18 @@ final class DockerfileBases {
         return variable.appendTail(out).toString();
     }
 
-    private static java.util.List<String> lines(Path dockerfile) {
+    /**
+     * Its lines, whatever its encoding (Docker reads bytes: a comment in Latin-1 is no error; only
+     * the ASCII of the instructions matters here).
+     */
+    private static List<String> lines(String backend, Path dockerfile) {
         try {
-            return Files.readAllLines(dockerfile);
+            return new String(Files.readAllBytes(dockerfile), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read " + dockerfile, e);
+            throw new BackendStartException("backend '" + backend + "': dockerfile = \"" + dockerfile
+                    + "\" could not be read (" + e + "); the extension reads it to find its base images (FROM) "
+                    + "before the build. Check that it is still there and that the user running the tests ("
+                    + System.getProperty("user.name") + ") may read it and its folder, the build context.", e);
         }
     }
 }

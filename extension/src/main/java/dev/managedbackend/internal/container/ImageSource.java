@@ -1,12 +1,15 @@
 package dev.managedbackend.internal.container;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
 import org.testcontainers.utility.DockerImageName;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.PullResponseItem;
 
 import dev.managedbackend.BackendConfigurationException;
 import dev.managedbackend.BackendStartException;
@@ -32,11 +35,18 @@ final class ImageSource {
     record Resolved(String image, BuiltImages.Lease lease) {
     }
 
-    static Resolved resolve(BackendSpec spec, Map<String, String> buildArgs, DockerClient docker, LogFile log) {
+    /** Marks each step at {@code deadline}: asking the engine for an image, pulling it, building one. */
+    static Resolved resolve(BackendSpec spec, Map<String, String> buildArgs, DockerClient docker, LogFile log,
+            StartDeadline deadline) {
         if (spec.mode() == Mode.DOCKERFILE) {
             Path dockerfile = Path.of(spec.dockerfile());
-            for (DockerfileBases.Base base : DockerfileBases.of(dockerfile, buildArgs)) {
-                String problem = presentOrPulled(base.image(), docker, log);
+            for (DockerfileBases.Base base : DockerfileBases.of(spec.name(), dockerfile, buildArgs)) {
+                String problem = presentOrPulled(base.image(), docker, log, deadline, new StartDeadline.Step(
+                        "it was still pulling image " + base.image() + ", the base image (FROM) of dockerfile = \""
+                                + dockerfile + "\", which is not in the Docker engine",
+                        "Pull it beforehand (docker pull " + base.image() + ") and check that its registry answers "
+                                + "from here. " + buildArgsHint(buildArgs) + ". Or raise startupTimeoutSeconds (it "
+                                + "bounds the whole start, pull and build included)."));
                 if (problem != null) {
                     throw new BackendStartException("backend '" + spec.name() + "': dockerfile = \"" + dockerfile
                             + "\" builds on " + base.image() + (base.written().equals(base.image()) ? ""
@@ -45,11 +55,14 @@ final class ImageSource {
                             + buildArgsHint(buildArgs) + ".");
                 }
             }
-            BuiltImages.Lease lease = BuiltImages.acquire(spec, dockerfile, buildArgs, log);
+            BuiltImages.Lease lease = BuiltImages.acquire(spec, dockerfile, buildArgs, docker, log, deadline);
             return new Resolved(lease.image(), lease);
         }
         parse(spec);
-        String problem = presentOrPulled(spec.image(), docker, log);
+        String problem = presentOrPulled(spec.image(), docker, log, deadline, new StartDeadline.Step(
+                "it was still pulling image " + spec.image() + ", which is not in the Docker engine",
+                "Pull it beforehand (docker pull " + spec.image() + ") and check that its registry answers from "
+                        + "here, or raise startupTimeoutSeconds (it bounds the whole start, the pull included)."));
         if (problem != null) {
             throw new BackendStartException("backend '" + spec.name() + "': image = \"" + spec.image()
                     + "\" is not in the Docker engine and could not be pulled: " + problem + ". Check the name, "
@@ -69,22 +82,36 @@ final class ImageSource {
         }
     }
 
-    /** Null if {@code image} is local or could be pulled (one attempt), else Docker's reason. */
-    private static String presentOrPulled(String image, DockerClient docker, LogFile log) {
+    /**
+     * Null if {@code image} is local or could be pulled (one attempt), else Docker's reason. An
+     * interrupt ends the pull in the engine too (the request is closed).
+     */
+    private static String presentOrPulled(String image, DockerClient docker, LogFile log, StartDeadline deadline,
+            StartDeadline.Step pulling) {
+        deadline.at(new StartDeadline.Step("the Docker engine had not yet said whether it has image " + image,
+                "Check that the engine answers (docker info), or raise startupTimeoutSeconds."));
         try {
             docker.inspectImageCmd(image).exec();
             return null;
         } catch (NotFoundException notLocal) {
             // pulled below
         }
+        deadline.at(pulling);
         log.note("image " + image + " is not in the Docker engine; pulling it");
+        DockerImageName name = DockerImageName.parse(image);
+        ResultCallback.Adapter<PullResponseItem> pull = null;
         try {
-            DockerImageName name = DockerImageName.parse(image);
-            docker.pullImageCmd(name.getUnversionedPart()).withTag(name.getVersionPart()).start().awaitCompletion();
+            pull = docker.pullImageCmd(name.getUnversionedPart()).withTag(name.getVersionPart()).start();
+            pull.awaitCompletion();
             log.note("pulled " + image);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            try {
+                pull.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the start is given up either way
+            }
             return "interrupted while pulling";
         } catch (RuntimeException e) {
             return DockerReason.of(e);

@@ -8,14 +8,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Image;
 
+import dev.managedbackend.internal.os.OwnerTag;
+
 /**
  * Images built from a Dockerfile by a test JVM that was killed outright, so that its exit hook
  * never removed them: the next JVM that builds one removes them first. Where Testcontainers'
  * reaper (Ryuk) runs it does the same; this covers the machines where it cannot.
  *
- * <p>An image counts as left over when its {@link ContainerLauncher#OWNER_LABEL} names a JVM pid
- * that no longer exists. A pid that exists, even if reused by another program, keeps the image:
- * the mistake this can make is to keep an image, never to remove one that is in use.
+ * <p>An image counts as left over only when its {@link ContainerLauncher#JVM_LABEL} names a JVM
+ * that is provably gone: one of this host, in this boot (the kernel's boot id), whose pid and
+ * start no longer run ({@link OwnerTag#isProvablyGone}). On a shared or remote engine, another
+ * host's images never match, whatever their pids; nor do an earlier boot's, or images without
+ * the label. The mistake this can make is to keep an image, never to remove one that is in use.
  */
 public final class LeftoverImages {
 
@@ -36,7 +40,7 @@ public final class LeftoverImages {
         List<String> removed = new ArrayList<>();
         List<Image> labelled;
         try {
-            labelled = client.listImagesCmd().withShowAll(true).withLabelFilter(ContainerLauncher.OWNER_LABEL).exec();
+            labelled = client.listImagesCmd().withShowAll(true).withLabelFilter(ContainerLauncher.JVM_LABEL).exec();
         } catch (RuntimeException e) {
             return removed; // the build that follows reports an engine that does not answer
         }
@@ -56,15 +60,6 @@ public final class LeftoverImages {
     }
 
     private static boolean ownerIsGone(Map<String, String> labels) {
-        String owner = labels == null ? null : labels.get(ContainerLauncher.OWNER_LABEL);
-        if (owner == null || owner.indexOf(':') < 1) {
-            return false;
-        }
-        try {
-            long pid = Long.parseLong(owner.substring(0, owner.indexOf(':')));
-            return ProcessHandle.of(pid).isEmpty();
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return labels != null && OwnerTag.isProvablyGone(labels.get(ContainerLauncher.JVM_LABEL));
     }
 }

@@ -8,7 +8,8 @@ import dev.managedbackend.internal.LogFile;
 
 /**
  * The messages of a container start that failed: what happened, what to check, and the tail of
- * the container's output. By the time one is made, the container has been removed.
+ * the container's output. By the time one is made, the container has been removed (or, for a
+ * start that ran out of time in a call that ignores interrupts, is removed once it exists).
  */
 final class StartFailures {
 
@@ -47,6 +48,29 @@ final class StartFailures {
                 + "the app listens on containerPort " + spec.containerPort() + " on all interfaces (0.0.0.0) "
                 + "inside the container, or raise startupTimeoutSeconds if it needs longer."
                 + System.lineSeparator() + log.tailForMessage(), log.path());
+    }
+
+    /** The health path kept answering 404: {@code problem} says so, after the backend's description. */
+    static BackendStartException healthPathNotFound(BackendSpec spec, ContainerBackend backend, String problem,
+            LogFile log) {
+        return new BackendStartException(describe(spec) + " (container " + backend.shortId() + ") " + problem
+                + " The container was stopped and removed." + System.lineSeparator() + log.tailForMessage(), log.path());
+    }
+
+    static BackendStartException interrupted(BackendSpec spec, ContainerBackend backend, LogFile log) {
+        return new BackendStartException(describe(spec) + " (container " + backend.shortId() + "): the start was "
+                + "interrupted while waiting for it to be ready; the container was stopped and removed.", log.path());
+    }
+
+    /**
+     * The start ran out of {@code startupTimeoutSeconds} before the container ran: the step it was
+     * at, what to do about it, and the log where the start had one by then.
+     */
+    static BackendStartException notStartedInTime(BackendSpec spec, StartDeadline.Step step, LogFile log) {
+        String message = describe(spec) + " was not started within " + spec.startupTimeout().toSeconds()
+                + " s (startupTimeoutSeconds): " + step.doing() + ". " + step.advice();
+        return log == null ? new BackendStartException(message)
+                : new BackendStartException(message + System.lineSeparator() + log.tailForMessage(), log.path());
     }
 
     private static String commandAdvice(BackendSpec spec) {

@@ -26,11 +26,16 @@ public interface ContainerRemover {
     /** Class name of container mode's remover, if it has one. */
     String TESTCONTAINERS_REMOVER = "dev.managedbackend.internal.container.LeftoverContainerRemover";
 
+    /** How a registration names all containers with a label rather than one id: {@code label=KEY=VALUE}. */
+    String LABEL_PREFIX = "label=";
+
     /**
      * Force-removes the container with its anonymous volumes.
      *
-     * @param dockerHost the engine it was started on ({@code DOCKER_HOST} form), or empty for the default
-     * @return whether it is gone now (also when it was gone before)
+     * @param containerId its id, or {@code label=KEY=VALUE} for every container with that label
+     *                    (registered before the container was created)
+     * @param dockerHost  the engine it was started on ({@code DOCKER_HOST} form), or empty for the default
+     * @return whether it is gone now (also when it was gone before, or was never created)
      */
     boolean remove(String containerId, String dockerHost);
 
@@ -74,7 +79,26 @@ public interface ContainerRemover {
 
         @Override
         public boolean remove(String containerId, String dockerHost) {
-            List<String> command = new ArrayList<>(List.of(docker.toString(), "rm", "-f", "-v", containerId));
+            if (containerId.startsWith(LABEL_PREFIX)) {
+                Optional<List<String>> labelled = run(List.of("ps", "-aq", "--no-trunc", "--filter", containerId),
+                        dockerHost).filter(out -> out.exitCode() == 0).map(out -> out.text().lines()
+                                .map(String::strip).filter(line -> !line.isEmpty()).toList());
+                return labelled.isPresent() && labelled.get().stream().allMatch(id -> remove(id, dockerHost));
+            }
+            return run(List.of("rm", "-f", "-v", containerId), dockerHost)
+                    // gone already: docker's exact message for this id (a CLI before 23 exits 1 with it)
+                    .filter(out -> out.exitCode() == 0 || out.text().strip().matches(
+                            "(Error response from daemon|Error): No such container: " + Pattern.quote(containerId)))
+                    .isPresent();
+        }
+
+        private record Output(int exitCode, String text) {
+        }
+
+        /** Runs docker with {@code args} on that engine; empty if it could not run or hung. */
+        private Optional<Output> run(List<String> args, String dockerHost) {
+            List<String> command = new ArrayList<>(List.of(docker.toString()));
+            command.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             if (!dockerHost.isEmpty()) {
                 builder.environment().put("DOCKER_HOST", dockerHost);
@@ -85,16 +109,14 @@ public interface ContainerRemover {
                 byte[] output = process.getInputStream().readAllBytes();
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
-                    return false;
+                    return Optional.empty();
                 }
-                // gone already: docker's exact message for this id (a CLI before 23 exits 1 with it)
-                return process.exitValue() == 0 || new String(output, StandardCharsets.UTF_8).strip()
-                        .matches("(Error response from daemon|Error): No such container: " + Pattern.quote(containerId));
+                return Optional.of(new Output(process.exitValue(), new String(output, StandardCharsets.UTF_8)));
             } catch (IOException e) {
-                return false;
+                return Optional.empty();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return Optional.empty();
             }
         }
 

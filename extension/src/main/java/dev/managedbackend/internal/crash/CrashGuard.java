@@ -1,7 +1,6 @@
 package dev.managedbackend.internal.crash;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +9,10 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+
 import dev.managedbackend.BackendStartException;
+import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.os.PrivateFolder;
 import dev.managedbackend.internal.os.ProcessIdentity;
@@ -43,7 +45,7 @@ public final class CrashGuard {
     /** JVM-wide switch, {@code true} unless set to {@code false}. */
     public static final String ENABLED_PROPERTY = "managedbackend.crashGuard";
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
     private static final Map<Path, CrashGuard> BY_STATE_DIR = new ConcurrentHashMap<>();
     private static final WatchdogLink WATCHDOG = new WatchdogLink(
             OwnerTag.VARIABLE + "=" + OwnerTag.jvmPrefix(), Ledger.ownPrefix());
@@ -82,14 +84,14 @@ public final class CrashGuard {
         } catch (PrivateFolder.NotPrivate e) {
             throw new BackendStartException(e.getMessage() + ".", e); // never used, never swept
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "managed-backend: no crash ledger in " + stateDir + " (" + e + "); backends "
+            LOG.warn("managed-backend: no crash ledger in " + stateDir + " (" + e + "); backends "
                     + "of a test JVM that is killed are stopped by the watchdog only");
             return new CrashGuard(null, logDir);
         }
         try {
             LedgerSweep.sweep(ledger);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "managed-backend: could not sweep the crash ledger " + ledger.dir() + ": " + e);
+            LOG.warn("managed-backend: could not sweep the crash ledger " + ledger.dir() + ": " + e);
         }
         return new CrashGuard(ledger, logDir);
     }
@@ -141,7 +143,7 @@ public final class CrashGuard {
                     ledger.rewrite(entry, written);
                 } catch (IOException | RuntimeException e) {
                     // the entry as reserved still names the tag, which is what the sweep goes by
-                    LOG.log(Level.WARNING, "managed-backend: could not complete the crash ledger entry " + entry
+                    LOG.warn("managed-backend: could not complete the crash ledger entry " + entry
                             + ": " + e);
                 }
             }
@@ -271,7 +273,7 @@ public final class CrashGuard {
         try {
             return ledger.write(entry);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "managed-backend: could not write the crash ledger entry for "
+            LOG.warn("managed-backend: could not write the crash ledger entry for "
                     + entry.describe() + " in " + ledger.dir() + ": " + e);
             return null;
         }

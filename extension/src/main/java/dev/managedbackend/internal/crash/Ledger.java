@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+
 import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.PrivateFolder;
 import dev.managedbackend.internal.os.ProcessIdentity;
 
@@ -30,7 +33,7 @@ import dev.managedbackend.internal.os.ProcessIdentity;
  */
 final class Ledger {
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     /** A half-written entry (its writer died between write and rename) is dropped after this. */
     private static final Duration STALE_PARTIAL = Duration.ofMinutes(10);
@@ -153,7 +156,7 @@ final class Ledger {
             Optional<String> untrusted = PrivateFolder.untrustedEntry(file);
             if (untrusted.isPresent()) {
                 // not written by this user's test JVMs: never acted on, never deleted
-                LOG.log(System.Logger.Level.WARNING, "managed-backend: ignoring the ledger entry " + file + ": it "
+                LOG.warn("managed-backend: ignoring the ledger entry " + file + ": it "
                         + untrusted.get());
                 continue;
             }

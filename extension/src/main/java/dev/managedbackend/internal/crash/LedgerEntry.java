@@ -179,7 +179,8 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
             return "detached backend '" + name + "' (pid " + pid + ", " + command + ")";
         }
         return "backend '" + name + "' of test JVM " + ownerPid
-                + (isContainer() ? " (container " + containerId.substring(0, Math.min(12, containerId.length())) + ")"
+                + (isContainer() ? " (container " + (containerId.startsWith(ContainerRemover.LABEL_PREFIX) ? containerId
+                        : containerId.substring(0, Math.min(12, containerId.length()))) + ")"
                         : " (pid " + pid + ", " + command + ")");
     }
 }

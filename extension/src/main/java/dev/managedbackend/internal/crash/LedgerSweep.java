@@ -1,7 +1,6 @@
 package dev.managedbackend.internal.crash;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -20,6 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.slf4j.Logger;
+
+import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.OshiProcessTable;
 import dev.managedbackend.internal.os.ProcessIdentity;
 import dev.managedbackend.internal.os.ProcessStopper;
@@ -39,7 +41,7 @@ import dev.managedbackend.internal.os.ProcessTable;
  */
 public final class LedgerSweep {
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
     private static final Duration TERM_GRACE = Duration.ofSeconds(1);
 
     private LedgerSweep() {
@@ -146,11 +148,16 @@ public final class LedgerSweep {
         Result result = new Result(claimed.size(), stopped, removedContainers, kept,
                 claimed.stream().map(c -> c.entry.describe()).toList());
         if (!claimed.isEmpty()) {
-            LOG.log(kept.isEmpty() ? Level.INFO : Level.WARNING, () -> String.format(
+            String swept = String.format(
                     "swept %d ledger entries of test JVMs that died without stopping their backends: "
                             + "stopped processes %s, removed containers %s%s",
                     result.entries(), stopped, removedContainers,
-                    kept.isEmpty() ? "" : "; could not remove " + kept));
+                    kept.isEmpty() ? "" : "; could not remove " + kept);
+            if (kept.isEmpty()) {
+                LOG.info(swept);
+            } else {
+                LOG.warn(swept);
+            }
         }
         return result;
     }
@@ -172,7 +179,7 @@ public final class LedgerSweep {
         for (LedgerEntry entry : byTag.values()) {
             if (entry.pid() > 0 && targets.keySet().stream().noneMatch(h -> h.pid() == entry.pid())
                     && ProcessIdentity.isAlive(entry.pid(), entry.pidStart())) {
-                LOG.log(Level.WARNING, "managed-backend: left pid " + entry.pid() + " alone: the ledger entry "
+                LOG.warn("managed-backend: left pid " + entry.pid() + " alone: the ledger entry "
                         + entry.describe() + " names it, but its environment does not carry the tag "
                         + entry.tag() + " (or cannot be read), so it is not provably ours");
             }
@@ -199,7 +206,7 @@ public final class LedgerSweep {
         try {
             return remover.remove(entry.containerId(), entry.dockerHost());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "managed-backend: could not remove the container of " + entry.describe()
+            LOG.warn("managed-backend: could not remove the container of " + entry.describe()
                     + " through " + remover + ": " + e);
             return false;
         }
@@ -237,7 +244,7 @@ public final class LedgerSweep {
             return Optional.empty(); // swept by someone else meanwhile
         } catch (IOException e) {
             closeQuietly(channel);
-            LOG.log(Level.WARNING, "managed-backend: dropping the unreadable ledger entry " + file + " of a dead "
+            LOG.warn("managed-backend: dropping the unreadable ledger entry " + file + " of a dead "
                     + "test JVM: " + e.getMessage());
             Ledger.remove(file);
             return Optional.empty();

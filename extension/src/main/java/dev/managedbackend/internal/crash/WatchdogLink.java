@@ -1,11 +1,14 @@
 package dev.managedbackend.internal.crash;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.OptionalLong;
 import java.util.Set;
+
+import org.slf4j.Logger;
+
+import dev.managedbackend.internal.os.Logs;
 
 /**
  * This JVM's one {@link Watchdog} and what it has been told. Started with the first
@@ -15,7 +18,7 @@ import java.util.Set;
  */
 final class WatchdogLink {
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
 
     private final String tagPrefix;
     private final String entryPrefix;
@@ -74,7 +77,7 @@ final class WatchdogLink {
             return;
         }
         if (watchdog != null) {
-            LOG.log(Level.WARNING, "managed-backend: the watchdog (pid " + watchdog.pid() + ") is gone; "
+            LOG.warn("managed-backend: the watchdog (pid " + watchdog.pid() + ") is gone; "
                     + "starting a new one");
             watchdog = null;
         }
@@ -92,7 +95,7 @@ final class WatchdogLink {
         try {
             started = Watchdog.start(tagPrefix, entryPrefix, log);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "managed-backend: could not start the watchdog (/bin/sh): " + e
+            LOG.warn("managed-backend: could not start the watchdog (/bin/sh): " + e
                     + "; what a killed test JVM leaves is cleaned up by the next run's ledger sweep only");
         }
         synchronized (this) {

@@ -49,6 +49,31 @@ public final class OwnerTag {
         }
     }
 
+    /**
+     * This JVM as a label value that is unique across hosts and reboots, for what outlives it in a
+     * shared place (images in a Docker engine): {@code <boot id>:<jvm pid>:<jvm start>}.
+     */
+    public static String jvmIdentity() {
+        return ProcessIdentity.bootId() + ":" + ProcessIdentity.selfPid() + ":" + ProcessIdentity.selfStart();
+    }
+
+    /**
+     * Whether the JVM a {@link #jvmIdentity()} names is provably gone: it ran on this host in
+     * this boot, and no process with its pid and start runs now. Another host's, an earlier
+     * boot's, or one that cannot be read is not provably gone.
+     */
+    public static boolean isProvablyGone(String jvmIdentity) {
+        String[] parts = jvmIdentity == null ? new String[0] : jvmIdentity.split(":");
+        if (parts.length != 3 || ProcessIdentity.bootId().isEmpty() || !parts[0].equals(ProcessIdentity.bootId())) {
+            return false;
+        }
+        try {
+            return !ProcessIdentity.isAlive(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** A test JVM, by pid and start stamp. */
     public record Owner(long pid, long start) {
         /** Whether that very JVM still runs (not just some process with its pid). */

@@ -11,6 +11,8 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
+import org.slf4j.Logger;
+
 /**
  * Where run state may be kept: a folder is trusted only if the current user owns it, it is not
  * a symbolic link, and neither group nor others can write it. Others could otherwise plant
@@ -19,7 +21,7 @@ import java.util.Set;
  */
 public final class PrivateFolder {
 
-    private static final System.Logger LOG = System.getLogger("dev.managedbackend");
+    private static final Logger LOG = Logs.logger();
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final boolean UNIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
     private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS = EnumSet.of(
@@ -67,7 +69,7 @@ public final class PrivateFolder {
                 Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
                 if (permissions.stream().anyMatch(WRITABLE_BY_OTHERS::contains)) {
                     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                    LOG.log(System.Logger.Level.WARNING, "managed-backend: " + what + " " + dir + " was writable by "
+                    LOG.warn("managed-backend: " + what + " " + dir + " was writable by "
                             + "others (" + PosixFilePermissions.toString(permissions) + "); made it rwx------");
                 }
             } catch (IOException e) {

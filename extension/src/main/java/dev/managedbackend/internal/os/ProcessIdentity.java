@@ -23,7 +23,8 @@ public final class ProcessIdentity {
 
     private static final Path PROC = Path.of("/proc");
     private static final boolean HAS_PROC = Files.isReadable(PROC.resolve("self/stat"));
-    private static final String BOOT = readBootId();
+    private static final String BOOT_ID = readFullBootId();
+    private static final String BOOT = BOOT_ID.length() >= 8 ? BOOT_ID.substring(0, 8) : "0";
     private static final long SELF_PID = ProcessHandle.current().pid();
     private static final long SELF_START = startOf(SELF_PID).orElse(0);
 
@@ -33,6 +34,14 @@ public final class ProcessIdentity {
     /** Whether this platform has a Linux-style {@code /proc}. */
     public static boolean hasProc() {
         return HAS_PROC;
+    }
+
+    /**
+     * This host's boot, in full: the kernel's random boot id (128 bits, new at every boot, so
+     * unique across hosts and reboots), or empty where there is none (macOS, Windows).
+     */
+    public static String bootId() {
+        return BOOT_ID;
     }
 
     /** This boot: 8 hex digits of the kernel's boot id, or {@code "0"} where there is none. */
@@ -131,12 +140,11 @@ public final class ProcessIdentity {
         return stat[0].equals("Z") || stat[0].equals("X");
     }
 
-    private static String readBootId() {
+    private static String readFullBootId() {
         try {
-            String id = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).replace("-", "").trim();
-            return id.length() >= 8 ? id.substring(0, 8) : "0";
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).replace("-", "").trim();
         } catch (IOException | RuntimeException e) {
-            return "0";
+            return "";
         }
     }
 }

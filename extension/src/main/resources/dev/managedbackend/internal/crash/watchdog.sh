@@ -6,7 +6,8 @@
 #   add starting-<n> | del starting-<n>            a backend about to be spawned (no group yet;
 #                                                  its processes are found by the tag)
 #   container <id> <host> | uncontainer <id> <host>  a container and the engine it runs on
-#                                                  (DOCKER_HOST form, or - for the default)
+#                                                  (DOCKER_HOST form, or - for the default); an
+#                                                  id label=KEY=VALUE: all containers with that label
 #   ledger <folder>                                a ledger folder with entries of this JVM
 # EOF means the JVM is gone, however it died. Then it signals what carries the JVM's tag,
 # removes its containers, and deletes the ledger entries it fully honoured; what it could not
@@ -126,11 +127,49 @@ check_groups() {
   done
 }
 
+# engine_request METHOD PATH HOST: an Engine API request with curl to the engine HOST names
+# (unix://, tcp://, - for DOCKER_HOST or the local socket), TLS as the docker CLI does it; the
+# body in $out, the HTTP status in $code, how it went in $via. Fails if curl could not ask.
+engine_request() {
+  method=$1 path=$2 host=$3
+  [ "$host" = - ] && host=${DOCKER_HOST:-unix:///var/run/docker.sock}
+  via="curl, $host"
+  case $host in
+    unix://*) set -- --unix-socket "${host#unix://}"; url=http://localhost ;;
+    tcp://*)
+      if [ -n "${DOCKER_TLS_VERIFY:-}${DOCKER_CERT_PATH:-}" ]; then
+        # the CA, the client certificate and its key from DOCKER_CERT_PATH (default ~/.docker);
+        # the engine's certificate is always verified
+        certs=${DOCKER_CERT_PATH:-$HOME/.docker}
+        if [ ! -r "$certs/ca.pem" ] || [ ! -r "$certs/cert.pem" ] || [ ! -r "$certs/key.pem" ]; then
+          out="TLS is asked for (DOCKER_TLS_VERIFY or DOCKER_CERT_PATH) but $certs lacks a readable ca.pem, cert.pem or key.pem"
+          code=000
+          return 1
+        fi
+        set -- --cacert "$certs/ca.pem" --cert "$certs/cert.pem" --key "$certs/key.pem"
+        url="https://${host#tcp://}"
+      else
+        set --; url="http://${host#tcp://}"
+      fi ;;
+    *) out="curl reaches unix:// and tcp:// engines only"; code=000; return 1 ;;
+  esac
+  # The status code on a line of its own, after the body and whatever curl says on stderr.
+  out=$(curl -sS --connect-timeout 10 --max-time 60 -w "${nl}http_code=%{http_code}$nl" -X "$method" \
+    "$@" "$url$path" 2>&1)
+  rc=$?
+  code=${out##*http_code=}; code=${code%%"$nl"*}
+  out=${out%"${nl}http_code="*}; out=${out%"$nl"}
+  [ $rc -eq 0 ] || { out="curl exited with $rc, HTTP status $code: $out"; return 1; }
+}
+
 # remove_container ID HOST: force-removes the container and its anonymous volumes on the engine
 # it was recorded on. Succeeds if it was removed or was gone already, by the docker CLI's exit
-# status and exact message or the API's status code; anything else fails.
+# status and exact message or the API's status code; anything else fails. An ID of the form
+# label=KEY=VALUE stands for every container with that label: a backend registered before its
+# container was created, so that a JVM killed in between leaves nothing either.
 remove_container() {
   id=$1 host=$2
+  case $id in label=*) remove_labelled "${id#label=}" "$host"; return ;; esac
   if command -v docker >/dev/null 2>&1; then
     if [ "$host" = - ]; then out=$(docker rm -f -v "$id" 2>&1)
     else out=$(DOCKER_HOST=$host docker rm -f -v "$id" 2>&1); fi
@@ -150,40 +189,44 @@ remove_container() {
     say "could not remove container $id: neither docker nor curl is on the PATH"
     return 1
   fi
-  [ "$host" = - ] && host=${DOCKER_HOST:-unix:///var/run/docker.sock}
-  via="curl, $host"
-  case $host in
-    unix://*) set -- --unix-socket "${host#unix://}"; url=http://localhost ;;
-    tcp://*)
-      if [ -n "${DOCKER_TLS_VERIFY:-}${DOCKER_CERT_PATH:-}" ]; then
-        # TLS as the docker CLI does it: the CA, the client certificate and its key from
-        # DOCKER_CERT_PATH (default ~/.docker); the engine's certificate is always verified.
-        certs=${DOCKER_CERT_PATH:-$HOME/.docker}
-        if [ ! -r "$certs/ca.pem" ] || [ ! -r "$certs/cert.pem" ] || [ ! -r "$certs/key.pem" ]; then
-          say "could not remove container $id ($via): TLS is asked for (DOCKER_TLS_VERIFY or" \
-            "DOCKER_CERT_PATH) but $certs lacks a readable ca.pem, cert.pem or key.pem"
-          return 1
-        fi
-        set -- --cacert "$certs/ca.pem" --cert "$certs/cert.pem" --key "$certs/key.pem"
-        url="https://${host#tcp://}"
-      else
-        set --; url="http://${host#tcp://}"
-      fi ;;
-    *) say "could not remove container $id ($via): curl reaches unix:// and tcp:// engines only"; return 1 ;;
-  esac
-  # The status code on a line of its own, after the body and whatever curl says on stderr.
-  out=$(curl -sS --connect-timeout 10 --max-time 60 -w "${nl}http_code=%{http_code}$nl" -X DELETE \
-    "$@" "$url/containers/$id?force=true&v=true" 2>&1)
-  rc=$?
-  code=${out##*http_code=}; code=${code%%"$nl"*}
-  case $rc,$code in
-    0,204 | 0,200) say "removed container $id ($via)"; return 0 ;;
+  if ! engine_request DELETE "/containers/$id?force=true&v=true" "$host"; then
+    say "could not remove container $id ($via): $out"
+    return 1
+  fi
+  case $code in
+    204 | 200) say "removed container $id ($via)"; return 0 ;;
     # Docker's 404 for a container names it; a 404 from anything else is no proof
-    0,404) case $out in *"No such container: $id"*) say "container $id was gone already ($via)"; return 0 ;; esac ;;
+    404) case $out in *"No such container: $id"*) say "container $id was gone already ($via)"; return 0 ;; esac ;;
   esac
-  out=${out%"${nl}http_code="*}; out=${out%"$nl"}
-  say "could not remove container $id ($via): curl exited with $rc, HTTP status $code: $out"
+  say "could not remove container $id ($via): HTTP status $code: $out"
   return 1
+}
+
+# remove_labelled LABEL HOST: removes every container, in any state, that carries LABEL
+# (KEY=VALUE); succeeds if none is left. Listing is the engine's, so a failure to list fails.
+remove_labelled() {
+  label=$1 host=$2
+  if command -v docker >/dev/null 2>&1; then
+    if [ "$host" = - ]; then ids=$(docker ps -aq --no-trunc --filter "label=$label" 2>&1)
+    else ids=$(DOCKER_HOST=$host docker ps -aq --no-trunc --filter "label=$label" 2>&1); fi
+    rc=$?
+    [ $rc -eq 0 ] || { say "could not list the containers labelled $label: docker exited with $rc: $ids"; return 1; }
+  elif command -v curl >/dev/null 2>&1; then
+    filter=$(printf '%s' "$label" | sed 's/=/%3D/g')
+    if ! engine_request GET "/containers/json?all=1&filters=%7B%22label%22%3A%5B%22$filter%22%5D%7D" "$host" \
+      || [ "$code" != 200 ]; then
+      say "could not list the containers labelled $label ($via): HTTP status $code: $out"
+      return 1
+    fi
+    ids=$(printf '%s\n' "$out" | grep -o '"Id":"[0-9a-f]*"' | sed 's/^"Id":"//; s/"$//')
+  else
+    say "could not remove the containers labelled $label: neither docker nor curl is on the PATH"
+    return 1
+  fi
+  [ -n "$ids" ] || { say "no container labelled $label (not created yet, or removed)"; return 0; }
+  failed=0
+  for c in $ids; do remove_container "$c" "$host" || failed=1; done
+  return $failed
 }
 
 say "the JVM is gone; cleaning up process groups$groups and containers$containers"

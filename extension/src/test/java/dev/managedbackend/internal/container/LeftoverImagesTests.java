@@ -13,29 +13,45 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 
+import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.ProcessIdentity;
+
 /**
- * Images a killed JVM built and could not remove: the next sweep removes those whose owner JVM
- * is gone, and keeps those of a JVM that still runs. Images made here with the docker CLI, on
+ * Images a killed JVM built and could not remove: the next sweep removes those whose JVM is
+ * provably gone on this host (this boot, pid and start no longer running), and keeps those of a
+ * JVM that still runs, of another host (a shared engine), and those without the identity label. Images made here with the docker CLI, on
  * the sample image (scripts/build-sample-image.sh), labelled as the extension labels its builds.
  */
 class LeftoverImagesTests {
 
     private static final String BASE = "sample-fastapi:dev";
     private static final String DEAD = "localhost/managed-backend/leftover-of-dead-jvm:test";
+    private static final String REUSED = "localhost/managed-backend/leftover-of-reused-pid:test";
     private static final String LIVE = "localhost/managed-backend/leftover-of-live-jvm:test";
+    private static final String OTHER_HOST = "localhost/managed-backend/leftover-of-other-host:test";
+    private static final String EARLIER = "localhost/managed-backend/leftover-without-identity:test";
 
     @AfterEach
     void removeTestImages() throws Exception {
-        docker("rmi", "-f", DEAD);
-        docker("rmi", "-f", LIVE);
+        for (String tag : List.of(DEAD, REUSED, LIVE, OTHER_HOST, EARLIER)) {
+            docker("rmi", "-f", tag);
+        }
     }
 
     @Test
-    void removesImagesOfGoneJvmsAndKeepsThoseOfLiveOnes() throws Exception {
+    void removesOnlyImagesWhoseJvmIsProvablyGoneOnThisHost() throws Exception {
+        String boot = ProcessIdentity.bootId();
+        assertThat(boot).hasSize(32); // Linux: the kernel's boot id
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        build(DEAD, gone.pid() + ":/some/Dockerfile");
-        build(LIVE, ProcessHandle.current().pid() + ":/some/Dockerfile");
+        long self = ProcessHandle.current().pid();
+        long selfStart = ProcessIdentity.startOf(self).orElseThrow();
+        build(DEAD, ContainerLauncher.JVM_LABEL, boot + ":" + gone.pid() + ":12345");
+        build(REUSED, ContainerLauncher.JVM_LABEL, boot + ":" + self + ":" + (selfStart - 1)); // a pid reused since
+        build(LIVE, ContainerLauncher.JVM_LABEL, OwnerTag.jvmIdentity());
+        // a shared or remote engine: another host's build, whose pid is free here, is not ours to judge
+        build(OTHER_HOST, ContainerLauncher.JVM_LABEL, "0123456789abcdef0123456789abcdef:" + gone.pid() + ":1");
+        build(EARLIER, ContainerLauncher.OWNER_LABEL, gone.pid() + ":/some/Dockerfile"); // no identity: kept
         String deadId = docker("images", "-q", "--no-trunc", DEAD).strip();
         assertThat(deadId).startsWith("sha256:");
 
@@ -43,14 +59,17 @@ class LeftoverImagesTests {
 
         assertThat(removed).contains(deadId);
         assertThat(docker("images", "-q", DEAD)).isBlank();
+        assertThat(docker("images", "-q", REUSED)).isBlank();
         assertThat(docker("images", "-q", LIVE)).isNotBlank();
+        assertThat(docker("images", "-q", OTHER_HOST)).isNotBlank();
+        assertThat(docker("images", "-q", EARLIER)).isNotBlank();
     }
 
-    private static void build(String tag, String owner) throws Exception {
+    /** A distinct image per tag (the label makes it one), labelled as given. */
+    private static void build(String tag, String label, String value) throws Exception {
         Path context = Files.createTempDirectory("leftover-image");
         Files.writeString(context.resolve("Dockerfile"), "FROM " + BASE + "\nLABEL test=leftover-images\n");
-        String out = docker("build", "-q", "--label", ContainerLauncher.OWNER_LABEL + "=" + owner, "-t", tag,
-                context.toString());
+        String out = docker("build", "-q", "--label", label + "=" + value, "-t", tag, context.toString());
         assertThat(out).as("docker build of %s", tag).contains("sha256:");
     }
 
