@@ -35,7 +35,8 @@ public record Declaration(
         OptionalInt startupTimeoutSeconds,
         List<String> env,
         Optional<InheritEnv> inheritEnv,
-        Optional<Scope> scope) {
+        Optional<Scope> scope,
+        Optional<Boolean> prefork) {
 
     public Declaration {
         command = List.copyOf(command);
