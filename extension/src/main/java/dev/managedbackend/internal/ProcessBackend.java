@@ -14,15 +14,16 @@ import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.os.ProcessStopper;
 
 /**
- * A backend that runs as a local process tree rooted at the process we launched (which, where
- * setsid exists, also leads a process group of its own: {@code pgid > 0}).
+ * A backend that runs as a local process tree rooted at the process we launched, or that a
+ * prefork template forked for us (which, where setsid exists, also leads a process group of its
+ * own: {@code pgid > 0}).
  */
 final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
 
     private static final System.Logger LOG = System.getLogger("dev.managedbackend");
 
     private final String name;
-    private final Process process;
+    private final RootProcess root;
     private final LaunchCommand command;
     private final int port;
     private final PortLease lease;
@@ -33,10 +34,10 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
     private final CrashGuard.Registration crashGuard;
     private volatile boolean closed;
 
-    ProcessBackend(String name, Process process, LaunchCommand command, int port, PortLease lease,
+    ProcessBackend(String name, RootProcess root, LaunchCommand command, int port, PortLease lease,
             LogFile log, Duration stopTimeout, long pgid, String tag, CrashGuard.Registration crashGuard) {
         this.name = name;
-        this.process = process;
+        this.root = root;
         this.command = command;
         this.port = port;
         this.lease = lease;
@@ -69,7 +70,7 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
 
     @Override
     public OptionalLong pid() {
-        return OptionalLong.of(process.pid());
+        return OptionalLong.of(root.handle().pid());
     }
 
     @Override
@@ -88,12 +89,17 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
 
     @Override
     public boolean isRunning() {
-        return process.isAlive();
+        return root.isRunning();
     }
 
     @Override
     public OptionalInt exitCode() {
-        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+        return root.exitCode();
+    }
+
+    /** Whether a prefork template forked it (rather than the JVM launching it). */
+    boolean isForked() {
+        return !root.isHeld();
     }
 
     @Override
@@ -104,7 +110,7 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
         if (notListening.isPresent()) {
             return notListening;
         }
-        return switch (ListeningSockets.of(port, process.toHandle())) {
+        return switch (ListeningSockets.of(port, root.handle())) {
             case OURS -> Optional.empty();
             case NONE -> Optional.of("port " + port + " accepted a connection but has no listening socket");
             case FOREIGN -> Optional.of("port " + port + " is held by a process the extension did "
@@ -125,7 +131,8 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
         }
         List<ProcessHandle> survivors = List.of();
         try {
-            survivors = ProcessStopper.stopTree(process.toHandle(), pgid, tag, grace);
+            survivors = root.isHeld() ? ProcessStopper.stopTree(root.handle(), pgid, tag, grace)
+                    : ProcessStopper.stopTaggedTree(root.handle(), pgid, tag, grace);
         } finally {
             closed = true;
             LiveBackends.remove(this);
@@ -146,6 +153,6 @@ final class ProcessBackend implements RunningBackend, ReadinessProbe.Subject {
 
     @Override
     public String toString() {
-        return "backend '" + name + "' (pid " + process.pid() + ", " + baseUrl() + ")";
+        return "backend '" + name + "' (pid " + root.handle().pid() + ", " + baseUrl() + ")";
     }
 }
