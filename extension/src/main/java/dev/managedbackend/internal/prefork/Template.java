@@ -39,8 +39,8 @@ import dev.managedbackend.internal.os.ProcessStopper;
  * died) ends it.
  *
  * <p>Crash safety as for any backend: it is registered with the crash guard before it is
- * launched, under a tag of its own ({@code <jvm pid>:<jvm start>:prefork-<n>}), in a process group
- * of its own. Its children carry that same tag, since {@code /proc/<pid>/environ} shows the
+ * launched, under a tag of its own ({@code <jvm pid>:<jvm start>:prefork-<n>}), in a session of
+ * its own. Its children carry that same tag, since {@code /proc/<pid>/environ} shows the
  * environment of the exec, which a fork inherits, so the watchdog, the ledger sweep and the
  * normal stop recognise them as this JVM's.
  */
@@ -126,7 +126,11 @@ public final class Template implements AutoCloseable {
             registration.close();
             throw new NoFork("could not run the template " + spec.python() + ": " + e.getMessage(), true);
         }
-        registration.launched(process.toHandle(), grouped.isPresent());
+        // Its group is not given to the watchdog: nothing but the template is ever in it (its
+        // children start sessions of their own), the watchdog finds it by its tag, and at EOF it
+        // exits by itself, often before the watchdog looks; where nothing reaps orphans, a group
+        // whose leader is such a zombie would count as unreadable and keep the ledger entries.
+        registration.launched(process.toHandle(), false);
         long launched = System.nanoTime();
         Template template = new Template(number, tag, log, process, registration);
         template.listen();
