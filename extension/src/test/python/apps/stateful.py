@@ -40,3 +40,11 @@ def items():
 def add(name: str):
     ITEMS.append(name)
     return ITEMS
+
+
+@app.get("/versions")
+def versions():
+    import fastapi
+    import uvicorn
+
+    return {"uvicorn": uvicorn.__version__, "fastapi": fastapi.__version__}

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,42 @@ class PreforkTests {
         assertThat(normalized(forked.getMessage())).isEqualTo(normalized(cold.getMessage()));
     }
 
+    /**
+     * Debian's uvicorn 0.17 (/usr/bin/python3, which CI always installs) and the test venv's (the
+     * newest, 0.5x, in CI's main run): uvicorn's Config and Server changed between them.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Debian's /usr/bin/python3", "the test venv"})
+    void oldAndNewUvicornBothFork(String python) throws Exception {
+        Class<?> fixture = python.startsWith("Debian") ? DebianUvicornCases.class : VenvUvicornCases.class;
+        if (fixture == DebianUvicornCases.class && !debianUvicorn()) {
+            assertThat(System.getenv("CI")).describedAs("CI installs python3-uvicorn: this test must run there")
+                    .isNotEqualTo("true");
+            Assumptions.abort("/usr/bin/python3 has no uvicorn here (apt-get install python3-uvicorn)");
+        }
+        TestKit.assertAllPassed(TestKit.run(fixture), 2);
+
+        String versions = ANSWERS.get("versions");
+        System.out.printf("[prefork] %s: %s%n", python, versions);
+        if (fixture == DebianUvicornCases.class) {
+            assertThat(versions).contains("\"uvicorn\":\"0.17.");
+        }
+        assertThat(PARENTS.get("first")).isEqualTo(PARENTS.get("second")).isNotEqualTo(JVM);
+        for (String test : List.of("first", "second")) {
+            assertThat(Files.readString(LOGS.get(test))).contains("Uvicorn running on http://127.0.0.1:",
+                    "lifespan startup in pid " + PIDS.get(test), "lifespan shutdown in pid " + PIDS.get(test),
+                    "Finished server process [" + PIDS.get(test) + "]");
+        }
+    }
+
+    private static boolean debianUvicorn() throws InterruptedException {
+        try {
+            return new ProcessBuilder("/usr/bin/python3", "-c", "import uvicorn, fastapi").start().waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** The pid, the time and the log file name differ from run to run; nothing else may. */
     private static String normalized(String message) {
         return message.replaceAll("pid \\d+", "pid N").replaceAll("\\d+ ms after launch", "N ms after launch")
@@ -165,6 +202,29 @@ class PreforkTests {
         void second(Backend backend) {
             record("second", backend);
             ANSWERS.put("second", Http.get(backend.baseUrl() + "/items").body());
+        }
+    }
+
+    @ManagedBackend(app = "apps.stateful:app", dir = DIR, python = "/usr/bin/python3", scope = Scope.METHOD,
+            prefork = Prefork.ON)
+    static class DebianUvicornCases extends TwoForks {
+    }
+
+    @ManagedBackend(app = "apps.stateful:app", dir = DIR, scope = Scope.METHOD, prefork = Prefork.ON)
+    static class VenvUvicornCases extends TwoForks {
+    }
+
+    @TestMethodOrder(MethodOrderer.MethodName.class)
+    abstract static class TwoForks {
+        @Test
+        void first(Backend backend) {
+            record("first", backend);
+            ANSWERS.put("versions", Http.get(backend.baseUrl() + "/versions").body());
+        }
+
+        @Test
+        void second(Backend backend) {
+            record("second", backend);
         }
     }
 
