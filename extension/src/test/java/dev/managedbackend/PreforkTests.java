@@ -59,7 +59,8 @@ class PreforkTests {
         for (String test : List.of("first", "second")) {
             long pid = PIDS.get(test);
             assertThat(Files.readString(LOGS.get(test))).describedAs("log of %s", test)
-                    .contains("[managed-backend] forking ", " from prefork template pid " + PARENTS.get(test))
+                    .contains("[managed-backend] starting ", "[managed-backend] forked from prefork template pid "
+                            + PARENTS.get(test) + ", which imported the app once")
                     .contains("lifespan startup in pid " + pid, "lifespan shutdown in pid " + pid)
                     .doesNotContain("in pid " + (pid == first ? second : first));
         }

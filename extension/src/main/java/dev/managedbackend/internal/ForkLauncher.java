@@ -58,8 +58,9 @@ final class ForkLauncher {
     ProcessBackend fork(Template template, BackendSpec spec, LaunchCommand command, PortLease lease, LogFile log)
             throws NoFork {
         String port = ProcessLauncher.environment(spec, lease.port()).get("PORT");
-        log.note("forking " + String.join(" ", command.argv()) + "  (in " + spec.dir() + ") from prefork template pid "
-                + template.pid());
+        log.note("starting " + String.join(" ", command.argv()) + "  (in " + spec.dir() + ")");
+        log.note("forked from prefork template pid " + template.pid() + ", which imported the app once: this "
+                + "command line runs in the fork");
         CrashGuard.Registration guard = crashGuard.reserve(spec.name(), template.tag(), command.argv());
         ForkedChild child;
         try {

@@ -2,7 +2,6 @@ package dev.managedbackend.internal.prefork;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -54,14 +53,15 @@ public final class Templates {
 
     private static void makeRoom() {
         List<Template> running = SLOTS.values().stream().map(Slot::running).flatMap(Optional::stream)
-                .sorted(Comparator.comparingLong(Template::lastUsed)).collect(Collectors.toCollection(ArrayList::new));
+                .sorted(Comparator.comparingLong(Template::lastUsed)).toList();
+        int left = running.size();
         for (Template oldest : running) {
-            if (running.size() < MAX_RUNNING) {
+            if (left < MAX_RUNNING) {
                 return;
             }
             if (oldest.isIdle()) {
                 oldest.close();
-                running.remove(oldest);
+                left--;
             }
         }
     }
@@ -72,14 +72,17 @@ public final class Templates {
         }
         synchronized (Templates.class) {
             if (!hookInstalled) {
-                Runtime.getRuntime().addShutdownHook(new Thread(Templates::closeAll, "managed-backend prefork stop"));
+                Runtime.getRuntime().addShutdownHook(new Thread(Templates::stopAll, "managed-backend prefork stop"));
                 hookInstalled = true;
             }
         }
     }
 
-    /** Stops every template, in parallel: the JVM is on its way out. */
-    private static void closeAll() {
+    /**
+     * Stops every template now, in parallel (the shutdown hook does it when the JVM ends); the
+     * next backend of a spec starts a new one. For benchmarks that measure a run from scratch.
+     */
+    public static void stopAll() {
         List<Thread> stoppers = SLOTS.values().stream().map(Slot::running).flatMap(Optional::stream)
                 .map(template -> new Thread(template::close, "managed-backend stop " + template)).toList();
         stoppers.forEach(Thread::start);
