@@ -114,16 +114,20 @@ public final class ProcessStopper {
     /**
      * Polls rather than {@link ProcessHandle#onExit()}: for a process that is not our child (every
      * descendant of the root) the JDK polls only every 300 ms and more, and it counts a zombie as
-     * alive, so a stop would wait on a worker that is long gone.
+     * alive, so a stop would wait on a worker that is long gone. The first polls come after 1, 2,
+     * 4 and 8 ms, then every {@link #POLL}: a server that exits within milliseconds of SIGTERM (a
+     * forked one) is not waited for a whole poll interval.
      */
     private static boolean awaitExit(List<ProcessHandle> processes, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 1;
         while (processes.stream().anyMatch(ProcessIdentity::isRunning)) {
             if (System.nanoTime() >= deadline) {
                 return false;
             }
             try {
-                Thread.sleep(POLL.toMillis());
+                Thread.sleep(pause);
+                pause = Math.min(POLL.toMillis(), pause * 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // ends a grace period; a kill is waited for even so
                 return false;
