@@ -194,33 +194,34 @@ def fast_stopping(server_class):
                 self.wake = None
 
         async def shutdown(self, sockets=None):
+            try:
+                servers, state, lifespan = self.servers, self.server_state, self.lifespan
+            except AttributeError:  # a uvicorn whose Server is built otherwise: its own shutdown
+                return await super().shutdown(sockets=sockets)
             logger.info("Shutting down")
-            for server in self.servers:
+            for server in servers:
                 server.close()
             for sock in sockets or []:
                 sock.close()
-            for connection in list(self.server_state.connections):
+            for connection in list(state.connections):
                 connection.shutdown()
             timeout = getattr(self.config, "timeout_graceful_shutdown", None)
             try:
-                await asyncio.wait_for(self.drain(), timeout)
+                await asyncio.wait_for(self.drain(state), timeout)
             except asyncio.TimeoutError:
-                logger.error("Cancel %s running task(s), timeout graceful shutdown exceeded",
-                             len(self.server_state.tasks))
-                for task in self.server_state.tasks:
+                logger.error("Cancel %s running task(s), timeout graceful shutdown exceeded", len(state.tasks))
+                for task in state.tasks:
                     task.cancel()
-            for server in self.servers:
+            for server in servers:
                 await server.wait_closed()
             if not self.force_exit:
-                await self.lifespan.shutdown()
+                await lifespan.shutdown()
 
-        async def drain(self):
+        async def drain(self, state):
             """Waits for open connections, then background tasks, as uvicorn does; says so after 100 ms."""
-            for what, waiting, message in (
-                    ("connections", lambda: self.server_state.connections,
-                     "Waiting for connections to close. (CTRL+C to force quit)"),
-                    ("tasks", lambda: self.server_state.tasks,
-                     "Waiting for background tasks to complete. (CTRL+C to force quit)")):
+            for waiting, message in (
+                    (lambda: state.connections, "Waiting for connections to close. (CTRL+C to force quit)"),
+                    (lambda: state.tasks, "Waiting for background tasks to complete. (CTRL+C to force quit)")):
                 waited = 0
                 while waiting() and not self.force_exit:
                     if waited == 20:
@@ -304,8 +305,10 @@ def child(port, port_value, log):
 
 def run(command, args):
     """Runs uvicorn's click command as `python -m uvicorn` does, and ends the way the
-    interpreter would end that process: exit handlers, then the exit code."""
+    interpreter would end that process: it waits for non-daemon threads, runs the exit
+    handlers, flushes, and returns the exit code (the caller skips only the teardown of modules)."""
     import atexit
+    import threading
     import traceback
 
     try:
@@ -322,6 +325,7 @@ def run(command, args):
         code = 1
     for signum in HANDLED:  # a signal during the exit handlers ends the process, as it would cold
         signal.signal(signum, signal.SIG_DFL)
+    getattr(threading, "_shutdown", lambda: None)()  # what Py_FinalizeEx does first
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
