@@ -43,7 +43,7 @@ public final class StartupBenchmark {
                 Stats.ms(process.secondCpuNanos) / rounds);
         System.out.printf(Locale.ROOT, "heap allocated by the test thread per @ManagedBackend class run (JUnit engine included): %.1f MB%n",
                 process.secondAllocatedBytes / 1e6 / rounds);
-        prefork(extension, rounds, warmup);
+        prefork(extension, new RawFork(python, appDir), rounds, warmup);
         portPicks();
         loadedLibraries();
         if (!Boolean.getBoolean("bench.skipContainers")) {
@@ -54,16 +54,25 @@ public final class StartupBenchmark {
     }
 
     /**
-     * Prefork: a fresh backend forked from the template against a cold start of the same app, both
-     * through {@code @ManagedBackend}. The template's own start (the import, once per JVM) comes
-     * first, on its own.
+     * Prefork: the template's own start (the import, once per JVM) on its own; then a fresh forked
+     * backend through {@code @ManagedBackend} against its floor (template.py driven by hand) and
+     * against a cold start of the same app.
      */
-    private static void prefork(ExtensionRun cold, int rounds, int warmup) throws Exception {
+    private static void prefork(ExtensionRun cold, RawFork floor, int rounds, int warmup) throws Exception {
         ExtensionRun forked = new ExtensionRun(BenchPreforkFixture.class);
         Templates.stopAll();
         long[] first = forked.run();
         System.out.printf(Locale.ROOT, "%nprefork: the first backend, template start (its import) included: "
                 + "ready in %.1f ms%n", Stats.ms(first[0]));
+        Duel raw;
+        try (floor) {
+            raw = Duel.run(floor, forked, rounds, warmup);
+        }
+        System.out.printf(Locale.ROOT, "prefork floor (template.py driven by hand, 1 ms socket polls) against "
+                + "@ManagedBackend with prefork, %d rounds after %d warm-up rounds (ms)%n", rounds, warmup);
+        table(raw, "prefork floor", "@ManagedBackend prefork", "time to ready", "time to stop");
+        System.out.printf(Locale.ROOT, "ratio time to ready (ext/floor): %.3f; time to stop: %.3f%n",
+                raw.secondReady.median() / raw.firstReady.median(), raw.secondStop.median() / raw.firstStop.median());
         Duel duel = Duel.run(cold, forked, rounds, warmup);
         System.out.printf(Locale.ROOT, "prefork against cold, @ManagedBackend both, %d rounds after %d warm-up rounds (ms)%n",
                 rounds, warmup);
