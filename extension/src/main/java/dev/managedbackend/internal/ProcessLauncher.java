@@ -23,7 +23,9 @@ import dev.managedbackend.internal.prefork.Template;
  * Starts a process-mode backend ({@code app} or {@code command}) and returns it once ready, or
  * throws with a message that says what went wrong; either way nothing of a failed start is left
  * running. A picked port that another program takes before our server binds it costs one more
- * attempt on another port, up to {@code managedbackend.portAttempts}.
+ * attempt on another port, up to {@code managedbackend.portAttempts}. An {@code app} backend with
+ * {@code prefork} is forked from its template ({@link ForkLauncher}) where it can be, and else
+ * launched cold; everything after the launch is the same for both.
  */
 public final class ProcessLauncher {
 
@@ -51,10 +53,10 @@ public final class ProcessLauncher {
         crashGuard(); // the first start in this JVM sweeps what killed JVMs left
         PythonInterpreter python = spec.mode() == Mode.APP
                 ? PythonInterpreter.resolve(spec, System.getenv()) : null;
-        String bindHost = LaunchCommand.of(spec, python, settings.host(), 0).bindHost();
+        LaunchCommand portless = LaunchCommand.of(spec, python, settings.host(), 0);
+        String bindHost = portless.bindHost();
         ForkLauncher forks = new ForkLauncher(settings, crashGuard());
-        Template template = spec.prefork()
-                ? forks.template(spec, python, LaunchCommand.of(spec, python, settings.host(), 0)).orElse(null) : null;
+        Template template = spec.prefork() ? forks.template(spec, python, portless).orElse(null) : null;
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
         PortAllocator ports = PortAllocator.forStateDir(settings.stateDir());
         Set<Integer> tried = new LinkedHashSet<>();
