@@ -10,7 +10,7 @@ import dev.managedbackend.internal.Declaration;
 /**
  * Reads {@link ManagedBackend} annotations as {@link Declaration}s: an attribute left at its
  * "not written" marker ({@link ManagedBackend#DEFAULT}, {@link ManagedBackend#DEFAULT_NUMBER},
- * {@code Scope.DEFAULT}, {@code InheritEnv.DEFAULT}) becomes empty, so a configured default
+ * {@code Scope.DEFAULT}, {@code InheritEnv.DEFAULT}, {@code Prefork.DEFAULT}) becomes empty, so a configured default
  * may apply; any other value is the user's and wins.
  */
 final class AnnotationDeclarations {
@@ -39,7 +39,8 @@ final class AnnotationDeclarations {
                 written(a.startupTimeoutSeconds()),
                 Arrays.asList(a.env()),
                 a.inheritEnv() == InheritEnv.DEFAULT ? Optional.empty() : Optional.of(a.inheritEnv()),
-                a.scope() == Scope.DEFAULT ? Optional.empty() : Optional.of(a.scope()));
+                a.scope() == Scope.DEFAULT ? Optional.empty() : Optional.of(a.scope()),
+                a.prefork() == Prefork.DEFAULT ? Optional.empty() : Optional.of(a.prefork() == Prefork.ON));
     }
 
     private static Optional<String> written(String value) {

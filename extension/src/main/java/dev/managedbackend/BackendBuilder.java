@@ -58,6 +58,7 @@ public final class BackendBuilder {
     private final List<Object> env = new ArrayList<>(); // "KEY=VALUE" or Computed
     private InheritEnv inheritEnv;
     private Scope scope;
+    private Boolean prefork;
 
     private BackendBuilder(String app, List<String> command, String image, String dockerfile) {
         this.app = app;
@@ -173,6 +174,12 @@ public final class BackendBuilder {
         return this;
     }
 
+    /** As {@link ManagedBackend#prefork()}: an {@code app} backend forked from a warm template, or not. */
+    public BackendBuilder prefork(boolean prefork) {
+        this.prefork = prefork;
+        return this;
+    }
+
     /**
      * As {@link ManagedBackend#scope()}, for a builder on a static {@code @RegisterExtension}
      * field ({@code CLASS} if not set; {@code RUN} shares it like the annotation does). One on an
@@ -212,7 +219,8 @@ public final class BackendBuilder {
         }
         return new Declaration(origin, backendName, app, command, Optional.ofNullable(dir), Optional.ofNullable(python),
                 args, image, dockerfile, optional(containerPort), Optional.ofNullable(healthPath), port,
-                optional(startupTimeoutSeconds), entries, Optional.ofNullable(inheritEnv), Optional.ofNullable(scope));
+                optional(startupTimeoutSeconds), entries, Optional.ofNullable(inheritEnv), Optional.ofNullable(scope),
+                Optional.ofNullable(prefork));
     }
 
     /** Whether a scope was set (an instance field's backend must not set one). */

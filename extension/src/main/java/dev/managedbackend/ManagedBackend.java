@@ -30,8 +30,8 @@ import org.apiguardian.api.API;
  * that was already on the port never makes a start look ready.
  *
  * <p>Defaults for {@link #dir()}, {@link #python()}, {@link #healthPath()},
- * {@link #containerPort()}, {@link #startupTimeoutSeconds()}, {@link #scope()} and
- * {@link #inheritEnv()} can be set in {@code junit-platform.properties} or as system properties
+ * {@link #containerPort()}, {@link #startupTimeoutSeconds()}, {@link #scope()},
+ * {@link #inheritEnv()} and {@link #prefork()} can be set in {@code junit-platform.properties} or as system properties
  * under the {@code *_PROPERTY_NAME} keys declared here. An attribute written on the annotation
  * always wins over a configured default, whatever its value, even one equal to the built-in
  * default: those attributes default to a marker that means "not written" ({@link #DEFAULT},
@@ -74,6 +74,8 @@ public @interface ManagedBackend {
     String INHERIT_ENV_PROPERTY_NAME = "managedbackend.inheritEnv";
     /** Default for {@link #scope()}: {@code CLASS}, {@code METHOD} or {@code RUN}. */
     String SCOPE_PROPERTY_NAME = "managedbackend.scope";
+    /** Default for {@link #prefork()}: {@code true} or {@code false} (the default). */
+    String PREFORK_PROPERTY_NAME = "managedbackend.prefork";
     /**
      * The address a process-mode backend binds and is reached at, unless {@code args} or
      * {@code command} say otherwise. Default {@code 127.0.0.1}.
@@ -212,4 +214,12 @@ public @interface ManagedBackend {
      * configured, else {@link Scope#CLASS}.
      */
     Scope scope() default Scope.DEFAULT;
+
+    /**
+     * {@link Prefork#ON}: an {@link #app()} backend is forked from a warm template process that
+     * imported uvicorn and the app once, instead of started cold (see {@link Prefork}). Applies
+     * to {@code app} backends only. Default: {@value #PREFORK_PROPERTY_NAME} if configured
+     * ({@code true}/{@code false}), else {@link Prefork#OFF}.
+     */
+    Prefork prefork() default Prefork.DEFAULT;
 }

@@ -25,6 +25,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
  *   dev.managedbackend            the API and the JUnit extension
  *   internal.container            container mode (Testcontainers), reached from the core only by name
  *   internal                      the core: specs, settings, ports, launch, readiness
+ *   internal.prefork              prefork templates: Pythons that imported the app, forking backends
  *   internal.crash                crash safety: ledger, sweep, watchdog
  *   internal.os                   process facts and actions: identity, owner tag, groups, listeners, the stop
  * </pre>
@@ -43,7 +44,8 @@ class ArchitectureTests {
     void thePackagesUnderInternalHaveNoCycles() {
         assertThat(Slices.matching("dev.managedbackend.(**)").transform(CLASSES))
                 .describedAs("the slices checked").extracting(Slice::getDescription)
-                .contains("Slice internal", "Slice internal.os", "Slice internal.crash", "Slice internal.container");
+                .contains("Slice internal", "Slice internal.os", "Slice internal.crash", "Slice internal.container",
+                        "Slice internal.prefork");
         slices().matching("dev.managedbackend.(**)").should().beFreeOfCycles().check(CLASSES);
     }
 
@@ -53,12 +55,14 @@ class ArchitectureTests {
                 .layer("API and extension").definedBy("dev.managedbackend")
                 .layer("container mode").definedBy("dev.managedbackend.internal.container..")
                 .layer("core").definedBy("dev.managedbackend.internal")
+                .layer("prefork").definedBy("dev.managedbackend.internal.prefork..")
                 .layer("crash guard").definedBy("dev.managedbackend.internal.crash..")
                 .layer("os").definedBy("dev.managedbackend.internal.os..")
                 .whereLayer("container mode").mayNotBeAccessedByAnyLayer()
                 .whereLayer("core").mayOnlyBeAccessedByLayers("API and extension", "container mode")
-                .whereLayer("crash guard").mayOnlyBeAccessedByLayers("core", "container mode")
-                .whereLayer("os").mayOnlyBeAccessedByLayers("core", "container mode", "crash guard")
+                .whereLayer("prefork").mayOnlyBeAccessedByLayers("core")
+                .whereLayer("crash guard").mayOnlyBeAccessedByLayers("core", "container mode", "prefork")
+                .whereLayer("os").mayOnlyBeAccessedByLayers("core", "container mode", "prefork", "crash guard")
                 .check(CLASSES);
     }
 
@@ -87,7 +91,7 @@ class ArchitectureTests {
 
     @Test
     void everyPackageUnderInternalIsMarkedInternal() {
-        for (String name : List.of("internal", "internal.os", "internal.crash", "internal.container")) {
+        for (String name : List.of("internal", "internal.os", "internal.crash", "internal.container", "internal.prefork")) {
             JavaPackage internal = CLASSES.getPackage("dev.managedbackend." + name);
             assertThat(internal.isAnnotatedWith(API.class)).describedAs("@API on package %s", name).isTrue();
             assertThat(internal.getAnnotationOfType(API.class).status()).isEqualTo(API.Status.INTERNAL);

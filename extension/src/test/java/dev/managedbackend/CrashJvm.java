@@ -13,10 +13,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -35,8 +38,12 @@ final class CrashJvm implements AutoCloseable {
 
     private static final String READY_FILE = "crash.readyFile";
 
-    /** What a fixture reported once its backend was ready (a container: backendPid 0, port 0). */
-    record Ready(long jvmPid, long backendPid, int port, long watchdogPid, String containerId) {
+    /**
+     * What a fixture reported once its backend was ready (a container: backendPid 0, port 0); with
+     * several backends, the first, and all of them in {@code backendPids} and {@code ports}.
+     */
+    record Ready(long jvmPid, long backendPid, int port, long watchdogPid, String containerId,
+            List<Long> backendPids, List<Integer> ports) {
     }
 
     private final Process process;
@@ -115,7 +122,10 @@ final class CrashJvm implements AutoCloseable {
         }
         return new Ready(Long.parseLong(p.getProperty("jvm")), Long.parseLong(p.getProperty("pid", "0")),
                 Integer.parseInt(p.getProperty("port", "0")), Long.parseLong(p.getProperty("watchdog", "-1")),
-                p.getProperty("container", ""));
+                p.getProperty("container", ""),
+                Arrays.stream(p.getProperty("pids", p.getProperty("pid", "0")).split(",")).map(Long::valueOf).toList(),
+                Arrays.stream(p.getProperty("ports", p.getProperty("port", "0")).split(",")).map(Integer::valueOf)
+                        .toList());
     }
 
     /** Sends {@code signal} (e.g. {@code INT}) to the JVM. */
@@ -211,9 +221,18 @@ final class CrashJvm implements AutoCloseable {
 
     /** In a fixture: reports the ready backend to the parent (written whole or not at all). */
     static void ready(Backend backend) throws IOException {
+        ready(List.of(backend));
+    }
+
+    /** In a fixture: reports ready backends to the parent (written whole or not at all). */
+    static void ready(Collection<? extends Backend> backends) throws IOException {
         Properties p = new Properties();
-        p.setProperty("pid", Long.toString(backend.pid().getAsLong()));
-        p.setProperty("port", Integer.toString(backend.port()));
+        Backend first = backends.iterator().next();
+        p.setProperty("pid", Long.toString(first.pid().getAsLong()));
+        p.setProperty("port", Integer.toString(first.port()));
+        p.setProperty("pids", backends.stream().map(b -> Long.toString(b.pid().getAsLong()))
+                .collect(Collectors.joining(",")));
+        p.setProperty("ports", backends.stream().map(b -> Integer.toString(b.port())).collect(Collectors.joining(",")));
         report(p);
     }
 

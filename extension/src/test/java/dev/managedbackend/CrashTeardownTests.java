@@ -49,6 +49,66 @@ class CrashTeardownTests {
                 dynamicTest("uvicorn --workers 2, round " + round, () -> sigkill(WorkersCases.class, 3, round))));
     }
 
+    /**
+     * Prefork: the template and the backends it forked (the JVM's grandchildren, in sessions of
+     * their own) carry the JVM's tag too, so the watchdog ends them all; the template itself exits
+     * at EOF on its stdin.
+     */
+    @TestFactory
+    Stream<DynamicTest> sigkillOfTheTestJvmAlsoEndsItsPreforkTemplateAndTheBackendsItForked() {
+        return IntStream.rangeClosed(1, REPETITIONS).mapToObj(round ->
+                dynamicTest("template + 2 forked backends, round " + round, () -> sigkillPrefork(round)));
+    }
+
+    private void sigkillPrefork(int round) throws Exception {
+        Path dir = temp.resolve("prefork-" + round);
+        Path state = dir.resolve("state");
+        try (CrashJvm jvm = CrashJvm.start(PreforkCases.class, dir, state)) {
+            CrashJvm.Ready ready = jvm.awaitReady(READY);
+            long template = ProcessHandle.of(ready.backendPid()).flatMap(ProcessHandle::parent)
+                    .map(ProcessHandle::pid).orElseThrow();
+            assertThat(template).describedAs("the backends' parent: the template, not the JVM").isNotEqualTo(jvm.pid());
+            List<Long> all = new java.util.ArrayList<>(List.of(template));
+            for (long backend : ready.backendPids()) {
+                assertThat(ProcessHandle.of(backend).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                        .hasValue(template);
+                all.addAll(CrashJvm.tree(backend));
+            }
+            assertThat(ledger(state)).describedAs("ledger entries: the template and its 2 backends").hasSize(3);
+
+            long killed = System.nanoTime();
+            jvm.process().destroyForcibly();
+
+            Duration gone = Duration.ZERO;
+            for (int port : ready.ports()) {
+                Duration until = awaitGone(all, port, killed, Duration.ofSeconds(10));
+                gone = until.compareTo(gone) > 0 ? until : gone;
+            }
+            System.out.printf("[crash] SIGKILL, prefork, round %d: template and %d processes gone and ports %s free "
+                    + "%d ms after the JVM was killed%n", round, all.size() - 1, ready.ports(), gone.toMillis());
+            assertThat(gone).describedAs("time from SIGKILL until %s and ports %s were gone; %s", all, ready.ports(),
+                    jvm.output()).isLessThan(PROCESS_BOUND);
+            assertThat(CrashJvm.tagged(tagOf(jvm))).describedAs("processes tagged by the killed JVM").isEmpty();
+            awaitTrue(() -> !OwnProcesses.isAlive(ready.watchdogPid()) && ledger(state).isEmpty(),
+                    Duration.ofSeconds(5), () -> "watchdog gone and ledger empty; ledger " + ledger(state)
+                            + "\n" + jvm.watchdogLog());
+        }
+    }
+
+    /** A normal end of the JVM stops its templates too: nothing is left, and the watchdog has nothing to do. */
+    @Test
+    void aJvmThatEndsNormallyStopsItsPreforkTemplates() throws Exception {
+        Path state = temp.resolve("state");
+        try (CrashJvm jvm = CrashJvm.start(QuickPreforkCases.class, temp.resolve("jvm"), state)) {
+            assertThat(jvm.awaitExit(READY)).describedAs(jvm.output()).isZero();
+            assertThat(jvm.output()).contains("forked from prefork template pid");
+            assertThat(CrashJvm.tagged(tagOf(jvm))).describedAs("processes tagged by the JVM").isEmpty();
+            assertThat(ledger(state)).isEmpty();
+            Thread.sleep(200); // the watchdog would have written its log by now
+            assertThat(jvm.watchdogLog()).describedAs("the watchdog had nothing to do").isEmpty();
+        }
+    }
+
     private void sigkill(Class<?> fixture, int processes, int round) throws Exception {
         Path dir = temp.resolve(fixture.getSimpleName() + "-" + round);
         Path state = dir.resolve("state");
@@ -245,6 +305,24 @@ class CrashTeardownTests {
         void serve(Backend backend) throws Exception {
             CrashJvm.ready(backend);
             Thread.sleep(120_000);
+        }
+    }
+
+    @ManagedBackend(name = "a", app = "apps.hello:app", dir = DIR, prefork = Prefork.ON)
+    @ManagedBackend(name = "b", app = "apps.hello:app", dir = DIR, prefork = Prefork.ON)
+    static class PreforkCases {
+        @Test
+        void serve(Backends backends) throws Exception {
+            CrashJvm.ready(backends.all());
+            Thread.sleep(120_000);
+        }
+    }
+
+    @ManagedBackend(app = "apps.hello:app", dir = DIR, prefork = Prefork.ON)
+    static class QuickPreforkCases {
+        @Test
+        void serve(Backend backend) {
+            assertThat(backend.isRunning()).isTrue();
         }
     }
 

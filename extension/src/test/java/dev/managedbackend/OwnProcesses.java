@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.prefork.Templates;
 
 /**
  * What is left of the processes the extension started. Each backend process carries
@@ -43,12 +45,19 @@ final class OwnProcesses implements AfterEachCallback {
                 .isEmpty();
     }
 
-    /** Live processes whose environment says a backend of JVM {@code jvmPid} started them. */
+    /**
+     * Live processes whose environment says a backend of JVM {@code jvmPid} started them; this
+     * JVM's prefork templates, which live as long as the JVM, do not count.
+     */
     static List<String> ownedBy(long jvmPid) {
         String marker = OwnerTag.VARIABLE + "=" + jvmPid + ":";
+        Set<Long> templates = jvmPid == ProcessHandle.current().pid() ? Templates.pids() : Set.of();
         List<String> found = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path proc : procs) {
+                if (templates.contains(Long.parseLong(proc.getFileName().toString()))) {
+                    continue;
+                }
                 environ(proc).filter(env -> env.startsWith(marker) || env.contains("\0" + marker))
                         .ifPresent(env -> found.add(proc.getFileName() + " " + commandLine(proc)));
             }
@@ -58,7 +67,7 @@ final class OwnProcesses implements AfterEachCallback {
         return found;
     }
 
-    /** Kills (SIGKILL) every live process started by this JVM's backends; returns how many. */
+    /** Kills (SIGKILL) every live process started by this JVM's backends (not its templates); returns how many. */
     static int killAll() {
         List<String> found = ownedBy(ProcessHandle.current().pid());
         found.forEach(entry -> ProcessHandle.of(Long.parseLong(entry.substring(0, entry.indexOf(' '))))

@@ -89,6 +89,13 @@ class WrittenAttributesTests {
     }
 
     @Test
+    void preforkDoesNotApplyToACommand() {
+        assertFailsWith(PreforkWithCommandCases.class, "prefork = ON applies only to app backends (a uvicorn app "
+                + "forked from a warm template), but this backend is command (a command) and would ignore it. Remove "
+                + "it (only an app can be forked from a template).");
+    }
+
+    @Test
     void aConfiguredInheritEnvThatIsNotAChoice() {
         EngineExecutionResults results = TestKit.run(Map.of(ManagedBackend.INHERIT_ENV_PROPERTY_NAME, "some"),
                 FirstUnscopedCases.class);
@@ -149,6 +156,13 @@ class WrittenAttributesTests {
 
     @ManagedBackend(command = {"python3", "-m", "http.server", "{port}"}, python = "python3")
     static class PythonWithCommandCases {
+        @Test
+        void test() {
+        }
+    }
+
+    @ManagedBackend(command = {"python3", "-m", "http.server", "{port}"}, prefork = Prefork.ON)
+    static class PreforkWithCommandCases {
         @Test
         void test() {
         }

@@ -19,6 +19,11 @@ class BenchFixture {
 
     @Test
     void receivesUrl(@BackendUrl URI api, Backend backend) {
+        note(backend);
+    }
+
+    /** When the test body got the URL, and the backend's tree at that moment. */
+    static void note(Backend backend) {
         urlReceivedAt = System.nanoTime();
         ProcessHandle root = ProcessHandle.of(backend.pid().orElseThrow()).orElseThrow();
         List<ProcessHandle> handles = new ArrayList<>();

@@ -1,17 +1,30 @@
 package dev.managedbackend.bench;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+
+import dev.managedbackend.internal.os.ProcessIdentity;
 
 /**
  * The contender: {@code @ManagedBackend} run through the JUnit Platform launcher. Time to ready
  * is from the start of the class to the moment the test body receives the URL; time to stop is
- * from the end of the test to the moment the whole process tree is gone.
+ * from the end of the test to the moment the whole process tree is gone, seen by a thread that
+ * looks every millisecond (a forked backend is not this JVM's child, so {@code onExit()} would
+ * notice its end only on the JDK's own, slower polls).
  */
 final class ExtensionRun implements Contender {
 
-    private final FixtureRun fixture = new FixtureRun(BenchFixture.class);
+    private final FixtureRun fixture;
+
+    /** The cold start of {@link BenchFixture}. */
+    ExtensionRun() {
+        this(BenchFixture.class);
+    }
+
+    /** {@code fixture} notes its URL and tree with {@link BenchFixture#note}. */
+    ExtensionRun(Class<?> fixture) {
+        this.fixture = new FixtureRun(fixture);
+    }
 
     @Override
     public long[] run() throws Exception {
@@ -19,8 +32,18 @@ final class ExtensionRun implements Contender {
         FixtureRun.Times times = fixture.run(() -> {
             // watched from the end of the test, before the extension starts stopping the tree
             List<ProcessHandle> tree = BenchFixture.tree;
-            CompletableFuture.allOf(tree.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
-                    .thenRun(() -> treeGone.set(System.nanoTime()));
+            Thread watcher = new Thread(() -> {
+                while (tree.stream().anyMatch(ProcessIdentity::isRunning)) {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                treeGone.set(System.nanoTime());
+            }, "bench tree watcher");
+            watcher.setDaemon(true);
+            watcher.start();
         });
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (treeGone.get() == 0) {

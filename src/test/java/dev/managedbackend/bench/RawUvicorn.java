@@ -53,13 +53,13 @@ final class RawUvicorn implements Contender {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    private static boolean healthy(int port) {
+    static boolean healthy(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 100);
             OutputStream out = socket.getOutputStream();

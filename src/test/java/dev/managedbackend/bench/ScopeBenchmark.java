@@ -18,11 +18,14 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 
 import dev.managedbackend.BackendUrl;
 import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.Prefork;
 import dev.managedbackend.Scope;
+import dev.managedbackend.internal.prefork.Templates;
 
 /**
  * A suite of 20 classes against the sample app, once with one {@code Scope.RUN} backend shared
- * by all, once with a {@code Scope.CLASS} backend each: total time of each, alternating, same run.
+ * by all, once with a {@code Scope.CLASS} backend each, and once with a {@code Scope.CLASS}
+ * backend each forked from a prefork template: total time of each, alternating, same run.
  */
 final class ScopeBenchmark {
 
@@ -32,12 +35,21 @@ final class ScopeBenchmark {
     static void run(int rounds) {
         Stats shared = new Stats();
         Stats perClass = new Stats();
+        Stats preforkFresh = new Stats();
+        Stats preforkWarm = new Stats();
         for (int i = 0; i < rounds; i++) {
             shared.add(suite("R"));
             perClass.add(suite("C"));
+            Templates.stopAll(); // from scratch, as the first suite of a test JVM: the template's import included
+            preforkFresh.add(suite("P"));
+            preforkWarm.add(suite("P")); // its template still runs, as for a later suite in the same JVM
         }
         System.out.printf(Locale.ROOT, "%n20 classes, %d rounds (ms, median): Scope.RUN %.0f, Scope.CLASS %.0f, ratio %.2f%n",
                 rounds, shared.median(), perClass.median(), perClass.median() / shared.median());
+        System.out.printf(Locale.ROOT, "20 classes, Scope.CLASS with prefork: %.0f ms from scratch (template start "
+                + "included), ratio to Scope.RUN %.2f (target <= 2); %.0f ms with the template running, ratio %.2f%n",
+                preforkFresh.median(), preforkFresh.median() / shared.median(), preforkWarm.median(),
+                preforkWarm.median() / shared.median());
     }
 
     private static double suite(String prefix) {
@@ -65,6 +77,12 @@ final class ScopeBenchmark {
     @Retention(RetentionPolicy.RUNTIME)
     @ManagedBackend(app = "app.main:app", dir = "sample-fastapi")
     @interface OwnPerClass {
+    }
+
+    @Target(ElementType.TYPE)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ManagedBackend(app = "app.main:app", dir = "sample-fastapi", prefork = Prefork.ON)
+    @interface ForkedPerClass {
     }
 
     abstract static class OneTest {
@@ -194,5 +212,65 @@ final class ScopeBenchmark {
     }
 
     @OwnPerClass static class C20 extends OneTest {
+    }
+
+    @ForkedPerClass static class P01 extends OneTest {
+    }
+
+    @ForkedPerClass static class P02 extends OneTest {
+    }
+
+    @ForkedPerClass static class P03 extends OneTest {
+    }
+
+    @ForkedPerClass static class P04 extends OneTest {
+    }
+
+    @ForkedPerClass static class P05 extends OneTest {
+    }
+
+    @ForkedPerClass static class P06 extends OneTest {
+    }
+
+    @ForkedPerClass static class P07 extends OneTest {
+    }
+
+    @ForkedPerClass static class P08 extends OneTest {
+    }
+
+    @ForkedPerClass static class P09 extends OneTest {
+    }
+
+    @ForkedPerClass static class P10 extends OneTest {
+    }
+
+    @ForkedPerClass static class P11 extends OneTest {
+    }
+
+    @ForkedPerClass static class P12 extends OneTest {
+    }
+
+    @ForkedPerClass static class P13 extends OneTest {
+    }
+
+    @ForkedPerClass static class P14 extends OneTest {
+    }
+
+    @ForkedPerClass static class P15 extends OneTest {
+    }
+
+    @ForkedPerClass static class P16 extends OneTest {
+    }
+
+    @ForkedPerClass static class P17 extends OneTest {
+    }
+
+    @ForkedPerClass static class P18 extends OneTest {
+    }
+
+    @ForkedPerClass static class P19 extends OneTest {
+    }
+
+    @ForkedPerClass static class P20 extends OneTest {
     }
 }

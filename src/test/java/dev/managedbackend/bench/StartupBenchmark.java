@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.managedbackend.internal.PortAllocator;
 import dev.managedbackend.internal.PortLease;
+import dev.managedbackend.internal.prefork.Templates;
 
 /**
  * Time to ready and time to stop of {@code @ManagedBackend} against the floor (raw uvicorn from
@@ -42,12 +43,44 @@ public final class StartupBenchmark {
                 Stats.ms(process.secondCpuNanos) / rounds);
         System.out.printf(Locale.ROOT, "heap allocated by the test thread per @ManagedBackend class run (JUnit engine included): %.1f MB%n",
                 process.secondAllocatedBytes / 1e6 / rounds);
+        prefork(extension, new RawFork(python, appDir), rounds, warmup);
         portPicks();
         loadedLibraries();
         if (!Boolean.getBoolean("bench.skipContainers")) {
             containers(rounds, warmup);
         }
         ScopeBenchmark.run(Integer.getInteger("bench.scopeRounds", 3));
+        MethodScopeBenchmark.run(Integer.getInteger("bench.methodRounds", 3));
+    }
+
+    /**
+     * Prefork: the template's own start (the import, once per JVM) on its own; then a fresh forked
+     * backend through {@code @ManagedBackend} against its floor (template.py driven by hand) and
+     * against a cold start of the same app.
+     */
+    private static void prefork(ExtensionRun cold, RawFork floor, int rounds, int warmup) throws Exception {
+        ExtensionRun forked = new ExtensionRun(BenchPreforkFixture.class);
+        Templates.stopAll();
+        long[] first = forked.run();
+        System.out.printf(Locale.ROOT, "%nprefork: the first backend, template start (its import) included: "
+                + "ready in %.1f ms%n", Stats.ms(first[0]));
+        Duel raw;
+        try (floor) {
+            raw = Duel.run(floor, forked, rounds, warmup);
+        }
+        System.out.printf(Locale.ROOT, "prefork floor (template.py driven by hand, 1 ms socket polls) against "
+                + "@ManagedBackend with prefork, %d rounds after %d warm-up rounds (ms)%n", rounds, warmup);
+        table(raw, "prefork floor", "@ManagedBackend prefork", "time to ready", "time to stop");
+        System.out.printf(Locale.ROOT, "ratio time to ready (ext/floor): %.3f; time to stop: %.3f%n",
+                raw.secondReady.median() / raw.firstReady.median(), raw.secondStop.median() / raw.firstStop.median());
+        Duel duel = Duel.run(cold, forked, rounds, warmup);
+        System.out.printf(Locale.ROOT, "prefork against cold, @ManagedBackend both, %d rounds after %d warm-up rounds (ms)%n",
+                rounds, warmup);
+        table(duel, "cold", "prefork", "time to ready", "time to stop");
+        System.out.printf(Locale.ROOT, "ratio time to ready (prefork/cold): %.3f   (target <= 0.15, aim 0.10)%n",
+                duel.secondReady.median() / duel.firstReady.median());
+        System.out.printf(Locale.ROOT, "ratio time to stop  (prefork/cold): %.3f%n",
+                duel.secondStop.median() / duel.firstStop.median());
     }
 
     /** Container mode: plain Testcontainers with Wait.forHttp against @ManagedBackend(image = ...). */

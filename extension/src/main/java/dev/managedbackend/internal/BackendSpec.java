@@ -30,7 +30,8 @@ public record BackendSpec(
         Duration startupTimeout,
         Map<String, String> env,
         InheritEnv inheritEnv,
-        Scope scope) {
+        Scope scope,
+        boolean prefork) {
 
     /** What runs the backend: exactly one of the four attributes is set. */
     public enum Mode {
@@ -61,13 +62,13 @@ public record BackendSpec(
     /** The same spec with another env, e.g. with its references to other backends resolved. */
     public BackendSpec withEnv(Map<String, String> resolved) {
         return new BackendSpec(name, mode, app, command, dir, python, args, image, dockerfile, containerPort,
-                healthPath, port, startupTimeout, resolved, inheritEnv, scope);
+                healthPath, port, startupTimeout, resolved, inheritEnv, scope, prefork);
     }
 
     /** The same spec on a fixed port: what a restart launches, so that the URL stays. */
     public BackendSpec withPort(int fixed) {
         return new BackendSpec(name, mode, app, command, dir, python, args, image, dockerfile, containerPort,
-                healthPath, fixed, startupTimeout, env, inheritEnv, scope);
+                healthPath, fixed, startupTimeout, env, inheritEnv, scope, prefork);
     }
 
     /** Whether the port is picked by the extension rather than given by the user. */

@@ -35,7 +35,8 @@ public record Declaration(
         OptionalInt startupTimeoutSeconds,
         List<String> env,
         Optional<InheritEnv> inheritEnv,
-        Optional<Scope> scope) {
+        Optional<Scope> scope,
+        Optional<Boolean> prefork) {
 
     public Declaration {
         command = List.copyOf(command);
@@ -46,6 +47,6 @@ public record Declaration(
     /** The same declaration with the scope its place decides (an instance field's: METHOD). */
     public Declaration withScope(Scope decided) {
         return new Declaration(origin, name, app, command, dir, python, args, image, dockerfile, containerPort,
-                healthPath, port, startupTimeoutSeconds, env, inheritEnv, Optional.of(decided));
+                healthPath, port, startupTimeoutSeconds, env, inheritEnv, Optional.of(decided), prefork);
     }
 }

@@ -18,15 +18,16 @@ import dev.managedbackend.internal.os.ProcessIdentity;
 import dev.managedbackend.internal.os.ProcessStopper;
 
 /**
- * A backend that runs as a local process tree rooted at the process we launched (which, where
- * setsid exists, also leads a process group of its own: {@code pgid > 0}).
+ * A backend that runs as a local process tree rooted at the process we launched, or that a
+ * prefork template forked for us (which, where setsid exists, also leads a process group of its
+ * own: {@code pgid > 0}).
  */
 final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
     private static final Logger LOG = Logs.logger();
 
     private final String name;
-    private final Process process;
+    private final RootProcess root;
     private final LaunchCommand command;
     private final int port;
     private final PortLease lease;
@@ -37,10 +38,10 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
     private final CrashGuard.Registration crashGuard;
     private volatile boolean closed;
 
-    ProcessBackend(String name, Process process, LaunchCommand command, int port, PortLease lease,
+    ProcessBackend(String name, RootProcess root, LaunchCommand command, int port, PortLease lease,
             LogFile log, Duration stopTimeout, long pgid, String tag, CrashGuard.Registration crashGuard) {
         this.name = name;
-        this.process = process;
+        this.root = root;
         this.command = command;
         this.port = port;
         this.lease = lease;
@@ -73,7 +74,7 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
     @Override
     public OptionalLong pid() {
-        return OptionalLong.of(process.pid());
+        return OptionalLong.of(root.handle().pid());
     }
 
     @Override
@@ -92,13 +93,17 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
     @Override
     public boolean isRunning() {
-        // a child that was killed is a zombie until the JDK reaps it, and runs no code meanwhile
-        return process.isAlive() && ProcessIdentity.isRunning(process.toHandle());
+        return root.isRunning();
     }
 
     @Override
     public OptionalInt exitCode() {
-        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+        return root.exitCode();
+    }
+
+    /** Whether a prefork template forked it (rather than the JVM launching it). */
+    boolean isForked() {
+        return !root.isHeld();
     }
 
     @Override
@@ -109,7 +114,7 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
         if (notListening.isPresent()) {
             return notListening;
         }
-        return switch (ListeningSockets.of(port, process.toHandle())) {
+        return switch (ListeningSockets.of(port, root.handle())) {
             case OURS -> Optional.empty();
             case NONE -> Optional.of("port " + port + " accepted a connection but has no listening socket");
             case FOREIGN -> Optional.of("port " + port + " is held by a process the extension did "
@@ -143,7 +148,8 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
         }
         List<ProcessHandle> survivors = List.of();
         try {
-            survivors = ProcessStopper.stopTree(process.toHandle(), pgid, tag, grace);
+            survivors = root.isHeld() ? ProcessStopper.stopTree(root.handle(), pgid, tag, grace)
+                    : ProcessStopper.stopTaggedTree(root.handle(), pgid, tag, grace);
         } finally {
             closed = true;
             LiveBackends.remove(this);
@@ -164,6 +170,6 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
 
     @Override
     public String toString() {
-        return "backend '" + name + "' (pid " + process.pid() + ", " + baseUrl() + ")";
+        return "backend '" + name + "' (pid " + root.handle().pid() + ", " + baseUrl() + ")";
     }
 }

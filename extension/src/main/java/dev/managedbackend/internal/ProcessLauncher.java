@@ -19,12 +19,15 @@ import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.os.PortHolder;
 import dev.managedbackend.internal.os.ProcessGroups;
+import dev.managedbackend.internal.prefork.Template;
 
 /**
  * Starts a process-mode backend ({@code app} or {@code command}) and returns it once ready, or
  * throws with a message that says what went wrong; either way nothing of a failed start is left
  * running. A picked port that another program takes before our server binds it costs one more
- * attempt on another port, up to {@code managedbackend.portAttempts}.
+ * attempt on another port, up to {@code managedbackend.portAttempts}. An {@code app} backend with
+ * {@code prefork} is forked from its template ({@link ForkLauncher}) where it can be, and else
+ * launched cold; everything after the launch is the same for both.
  */
 public final class ProcessLauncher {
 
@@ -52,7 +55,10 @@ public final class ProcessLauncher {
         crashGuard(); // the first start in this JVM sweeps what killed JVMs left
         PythonInterpreter python = spec.mode() == Mode.APP
                 ? PythonInterpreter.resolve(spec, System.getenv()) : null;
-        String bindHost = LaunchCommand.of(spec, python, settings.host(), 0).bindHost();
+        LaunchCommand portless = LaunchCommand.of(spec, python, settings.host(), 0);
+        String bindHost = portless.bindHost();
+        ForkLauncher forks = new ForkLauncher(settings, crashGuard());
+        Template template = spec.prefork() ? forks.template(spec, python, portless).orElse(null) : null;
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
         PortAllocator ports = PortAllocator.forStateDir(settings.stateDir());
         Set<Integer> tried = new LinkedHashSet<>();
@@ -65,13 +71,18 @@ public final class ProcessLauncher {
             LaunchCommand command = LaunchCommand.of(spec, python, settings.host(), lease.port());
             long logOffset = log.size();
             long launched = System.nanoTime();
-            ProcessBackend backend = launch(spec, command, lease, log);
+            ProcessBackend forked = template == null ? null : forks.forkOrNull(template, spec, command, lease, log);
+            String origin = forked == null ? "" : ", forked from prefork template pid " + template.pid();
+            if (forked == null) {
+                template = null; // the later attempts start cold too
+            }
+            ProcessBackend backend = forked != null ? forked : launch(spec, command, lease, log);
             try {
                 new ReadinessProbe(backend.baseUrl(), spec.healthPath())
                         .await(backend, spec.startupTimeout(), settings.pollInterval());
-                LOG.info("backend '{}' ready at {} in {} ms ({}, pid {}, log {})",
+                LOG.info("backend '{}' ready at {} in {} ms ({}, pid {}{}, log {})",
                         spec.name(), backend.baseUrl(), Duration.ofNanos(System.nanoTime() - launched).toMillis(),
-                        spec.describe(), backend.pid().getAsLong(), log.path());
+                        spec.describe(), backend.pid().getAsLong(), origin, log.path());
                 return backend;
             } catch (ReadinessProbe.Exited e) {
                 backend.stop(FAILED_START_GRACE);
@@ -145,11 +156,8 @@ public final class ProcessLauncher {
                 .redirectErrorStream(true)
                 .redirectOutput(Redirect.appendTo(log.path().toFile()));
         Map<String, String> env = builder.environment();
-        Map<String, String> own = Map.of("PORT", Integer.toString(lease.port()),
-                "PYTHONUNBUFFERED", "1"); // so the app's own prints reach the log as they happen
-        Map<String, String> wanted = BackendEnvironment.of(spec.inheritEnv(), System.getenv(), own, spec.env());
         env.clear();
-        env.putAll(wanted);
+        env.putAll(environment(spec, lease.port()));
         String tag = OwnerTag.of(spec.name());
         env.put(OwnerTag.VARIABLE, tag); // last: no declared env can disown a backend
         // in a process group of its own where possible, so that its whole tree can be found later
@@ -161,7 +169,7 @@ public final class ProcessLauncher {
         try {
             Process process = builder.start();
             guard.launched(process.toHandle(), grouped.isPresent());
-            ProcessBackend backend = new ProcessBackend(spec.name(), process, command,
+            ProcessBackend backend = new ProcessBackend(spec.name(), RootProcess.launched(process), command,
                     lease.port(), lease, log, settings.stopTimeout(), grouped.isPresent() ? process.pid() : 0,
                     tag, guard);
             LiveBackends.add(backend);
@@ -175,6 +183,13 @@ public final class ProcessLauncher {
                     + (spec.mode() == Mode.COMMAND ? " (command[0], resolved against the PATH)" : "")
                     + ".", e);
         }
+    }
+
+    /** The environment of a backend on {@code port}, but the owner tag, which goes last. */
+    static Map<String, String> environment(BackendSpec spec, int port) {
+        Map<String, String> own = Map.of("PORT", Integer.toString(port),
+                "PYTHONUNBUFFERED", "1"); // so the app's own prints reach the log as they happen
+        return BackendEnvironment.of(spec.inheritEnv(), System.getenv(), own, spec.env());
     }
 
     private static BackendStartException exitedEarly(BackendSpec spec, PythonInterpreter python,

@@ -43,6 +43,12 @@ public final class ReadinessProbe {
     /** Routes exist once uvicorn listens, so a 404 that lasts this long is not going away. */
     static final Duration NOT_FOUND_LIMIT = Duration.ofSeconds(3);
     private static final int MAX_REDIRECTS = 5;
+    /**
+     * The first polls come after 1, 2, 4 and 8 ms, then every {@code pollInterval}: a backend forked
+     * from a prefork template listens some 15 ms after the fork, a cold one hundreds of
+     * milliseconds later, for which a few more refused connects cost nothing.
+     */
+    private static final int FIRST_POLLS = 4;
     /** Keys of the "paths" object of an OpenAPI document whose first operation is a GET. */
     private static final Pattern OPENAPI_GET_PATH = Pattern.compile("\"(/[^\"]*)\"\\s*:\\s*\\{\\s*\"get\"");
 
@@ -158,7 +164,7 @@ public final class ReadinessProbe {
     private ConditionFactory waiting(Duration timeout, Duration pollInterval) {
         PollInterval backoff = (count, previous) -> answered
                 ? min(BACKOFF_CAP, max(pollInterval, previous.multipliedBy(2)))
-                : pollInterval;
+                : count <= FIRST_POLLS ? min(pollInterval, Duration.ofMillis(1L << (count - 1))) : pollInterval;
         return new ConditionFactory("backend at " + baseUrl + " ready", AtMostWaitConstraint.TEN_SECONDS, backoff,
                 Duration.ZERO, false, new PredicateExceptionIgnorer(e -> false), null, null, null)
                 .atMost(timeout)

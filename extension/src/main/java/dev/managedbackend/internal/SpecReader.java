@@ -107,8 +107,11 @@ public final class SpecReader {
                 : d.python().orElseGet(() -> config.string(ManagedBackend.PYTHON_PROPERTY_NAME, ""));
         InheritEnv inheritEnv = mode.isContainer() ? InheritEnv.ALL : d.inheritEnv().orElseGet(this::configuredInheritEnv);
         Scope scope = d.scope().orElseGet(this::configuredScope);
+        boolean prefork = mode == Mode.APP
+                && d.prefork().orElseGet(() -> config.bool(ManagedBackend.PREFORK_PROPERTY_NAME, false));
         return new BackendSpec(d.name(), mode, d.app(), d.command(), dir, python, d.args(), d.image(), dockerfile,
-                containerPort, healthPath, port, Duration.ofSeconds(timeout), env(d.env(), where), inheritEnv, scope);
+                containerPort, healthPath, port, Duration.ofSeconds(timeout), env(d.env(), where), inheritEnv, scope,
+                prefork);
     }
 
     private static Mode mode(Declaration d, String where) {
@@ -172,6 +175,10 @@ public final class SpecReader {
         if (mode.isContainer() && d.inheritEnv().isPresent()) {
             throw notApplicable(where, "inheritEnv = " + d.inheritEnv().get(), "process backends", kind,
                     "a container never sees the test JVM's environment; it gets only env");
+        }
+        if (mode != Mode.APP && d.prefork().isPresent()) {
+            throw notApplicable(where, "prefork = " + (d.prefork().get() ? "ON" : "OFF"), "app backends (a uvicorn "
+                    + "app forked from a warm template)", kind, "only an app can be forked from a template");
         }
         if (!mode.isContainer() && d.containerPort().isPresent()) {
             throw notApplicable(where, "containerPort = " + d.containerPort().getAsInt(), "image and dockerfile "

@@ -110,6 +110,6 @@ class PythonInterpreterTests {
     private static BackendSpec spec(Path dir) {
         return new SpecReader(Config.empty(), dir).read(new Declaration("a test", "default", "apps.hello:app", List.of(),
                 Optional.of(dir.toString()), Optional.empty(), List.of(), "", "", OptionalInt.empty(), Optional.empty(),
-                0, OptionalInt.empty(), List.of(), Optional.empty(), Optional.empty()));
+                0, OptionalInt.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty()));
     }
 }

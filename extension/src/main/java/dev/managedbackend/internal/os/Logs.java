@@ -1,6 +1,8 @@
 package dev.managedbackend.internal.os;
 
 import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ public final class Logs {
     /** SLF4J 2's switch for its own reports (org.slf4j.helpers.Reporter), read once, when first used. */
     static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
 
+    /** Who else gets the lines where SLF4J has nowhere to write them: tests that check them. */
+    private static final java.util.List<Consumer<String>> LISTENERS = new CopyOnWriteArrayList<>();
     private static final Logger LOGGER = create();
 
     private Logs() {
@@ -43,6 +47,15 @@ public final class Logs {
     /** {@return the extension's logger} */
     public static Logger logger() {
         return LOGGER;
+    }
+
+    /**
+     * Hands {@code listener} the lines at INFO and above while no SLF4J provider is present (with
+     * one, read them there); returns what stops it. For the suite's own checks of a log line.
+     */
+    public static AutoCloseable listen(Consumer<String> listener) {
+        LISTENERS.add(listener);
+        return () -> LISTENERS.remove(listener);
     }
 
     private static Logger create() {
@@ -100,7 +113,7 @@ public final class Logs {
 
         @Override
         public boolean isInfoEnabled() {
-            return false;
+            return !LISTENERS.isEmpty();
         }
 
         @Override
@@ -122,6 +135,10 @@ public final class Logs {
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
                 Throwable throwable) {
             String message = MessageFormatter.basicArrayFormat(pattern, arguments);
+            LISTENERS.forEach(listener -> listener.accept(message));
+            if (level.toInt() < Level.WARN.toInt()) {
+                return; // INFO goes to the listeners only
+            }
             synchronized (System.err) {
                 System.err.println(level + " " + message);
                 if (throwable != null) {

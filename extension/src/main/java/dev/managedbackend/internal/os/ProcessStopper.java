@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * The one way the extension stops processes: SIGTERM, a grace period, SIGKILL, and a check that
- * they are gone. The normal stop of a backend ({@link #stopTree}) and the ledger sweep of a dead
- * JVM's leftovers ({@link #stop}) both run it; the watchdog script mirrors it in {@code sh}.
+ * they are gone. The normal stop of a backend ({@link #stopTree}, {@link #stopTaggedTree} for a
+ * forked one) and the ledger sweep of a dead JVM's leftovers ({@link #stop}) all run it; the watchdog script mirrors it in {@code sh}.
  *
  * <p>A process is signalled only if it is still running and still ours, asked right before each
  * signal (a pid can be reused by the time a grace period is over); signals go through
@@ -39,7 +39,23 @@ public final class ProcessStopper {
      * @return what still runs: stuck after SIGKILL, or left alone because it is not provably ours
      */
     public static List<ProcessHandle> stopTree(ProcessHandle root, long pgid, String tag, Duration grace) {
-        Predicate<ProcessHandle> ours = process -> process.pid() == root.pid()
+        return stopTree(root, true, pgid, tag, grace);
+    }
+
+    /**
+     * As {@link #stopTree}, for a root this JVM did not launch and does not hold: a backend forked
+     * by a prefork template is the JVM's grandchild. Nothing makes such a root ours but its tag,
+     * so it too is signalled only while it carries {@code tag}.
+     *
+     * @return what still runs: stuck after SIGKILL, or left alone because it is not provably ours
+     */
+    public static List<ProcessHandle> stopTaggedTree(ProcessHandle root, long pgid, String tag, Duration grace) {
+        return stopTree(root, false, pgid, tag, grace);
+    }
+
+    private static List<ProcessHandle> stopTree(ProcessHandle root, boolean held, long pgid, String tag,
+            Duration grace) {
+        Predicate<ProcessHandle> ours = process -> (held && process.pid() == root.pid())
                 || (ProcessIdentity.hasProc() ? ProcessIdentity.carriesTag(process.pid(), tag) : process.isAlive());
         List<ProcessHandle> tree = new ArrayList<>();
         tree.add(root);
@@ -98,16 +114,20 @@ public final class ProcessStopper {
     /**
      * Polls rather than {@link ProcessHandle#onExit()}: for a process that is not our child (every
      * descendant of the root) the JDK polls only every 300 ms and more, and it counts a zombie as
-     * alive, so a stop would wait on a worker that is long gone.
+     * alive, so a stop would wait on a worker that is long gone. The first polls come after 1, 2,
+     * 4 and 8 ms, then every {@link #POLL}: a server that exits within milliseconds of SIGTERM (a
+     * forked one) is not waited for a whole poll interval.
      */
     private static boolean awaitExit(List<ProcessHandle> processes, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 1;
         while (processes.stream().anyMatch(ProcessIdentity::isRunning)) {
             if (System.nanoTime() >= deadline) {
                 return false;
             }
             try {
-                Thread.sleep(POLL.toMillis());
+                Thread.sleep(pause);
+                pause = Math.min(POLL.toMillis(), pause * 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // ends a grace period; a kill is waited for even so
                 return false;
