@@ -154,6 +154,7 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
             closed = true;
             LiveBackends.remove(this);
             if (survivors.isEmpty()) {
+                root.awaitReaped();
                 crashGuard.close();
                 lease.close();
             } else {

@@ -1,6 +1,8 @@
 package dev.managedbackend.internal;
 
+import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 import dev.managedbackend.internal.os.ProcessIdentity;
 import dev.managedbackend.internal.prefork.ForkedChild;
@@ -13,6 +15,8 @@ import dev.managedbackend.internal.prefork.ForkedChild;
  */
 interface RootProcess {
 
+    Duration REAP_WAIT = Duration.ofSeconds(1);
+
     ProcessHandle handle();
 
     boolean isRunning();
@@ -22,6 +26,12 @@ interface RootProcess {
 
     /** Whether this JVM launched and holds it. */
     boolean isHeld();
+
+    /**
+     * After a stop, waits (a bounded wait) until whoever reaps it has done so, so that its pid is
+     * gone when the stop returns: a zombie still counts as alive for {@link ProcessHandle#isAlive()}.
+     */
+    void awaitReaped();
 
     static RootProcess launched(Process process) {
         return new RootProcess() {
@@ -44,6 +54,15 @@ interface RootProcess {
             @Override
             public boolean isHeld() {
                 return true;
+            }
+
+            @Override
+            public void awaitReaped() {
+                try {
+                    process.waitFor(REAP_WAIT.toMillis(), TimeUnit.MILLISECONDS); // the JDK reaps at once
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         };
     }
@@ -68,6 +87,11 @@ interface RootProcess {
             @Override
             public boolean isHeld() {
                 return false;
+            }
+
+            @Override
+            public void awaitReaped() {
+                child.exitCode(); // its template reaps it and reports the exit
             }
         };
     }
