@@ -67,22 +67,42 @@ public final class BackendBuilder {
         this.dockerfile = dockerfile;
     }
 
-    /** Process mode: {@code <python> -m uvicorn <app>}, as {@link ManagedBackend#app()}. */
+    /**
+     * Process mode: {@code <python> -m uvicorn <app>}, as {@link ManagedBackend#app()}.
+     *
+     * @param app the uvicorn target {@code module:attribute}
+     * @return a builder for that mode
+     */
     public static BackendBuilder app(String app) {
         return new BackendBuilder(Objects.requireNonNull(app, "app"), List.of(), "", "");
     }
 
-    /** Process mode: any other server, as {@link ManagedBackend#command()}. */
+    /**
+     * Process mode: any other server, as {@link ManagedBackend#command()}.
+     *
+     * @param command the command and its arguments
+     * @return a builder for that mode
+     */
     public static BackendBuilder command(String... command) {
         return new BackendBuilder("", List.of(command), "", "");
     }
 
-    /** Container mode: an image, as {@link ManagedBackend#image()}. */
+    /**
+     * Container mode: an image, as {@link ManagedBackend#image()}.
+     *
+     * @param image the image name
+     * @return a builder for that mode
+     */
     public static BackendBuilder image(String image) {
         return new BackendBuilder("", List.of(), Objects.requireNonNull(image, "image"), "");
     }
 
-    /** Container mode: a Dockerfile to build, as {@link ManagedBackend#dockerfile()}. */
+    /**
+     * Container mode: a Dockerfile to build, as {@link ManagedBackend#dockerfile()}.
+     *
+     * @param dockerfile the Dockerfile path
+     * @return a builder for that mode
+     */
     public static BackendBuilder dockerfile(String dockerfile) {
         return new BackendBuilder("", List.of(), "", Objects.requireNonNull(dockerfile, "dockerfile"));
     }
@@ -90,54 +110,97 @@ public final class BackendBuilder {
     /**
      * As {@link ManagedBackend#name()}. Not set: the name of the {@code @RegisterExtension}
      * field, or {@code "default"} for {@link #start()}.
+     *
+     * @param name the backend's name
+     * @return this builder
      */
     public BackendBuilder name(String name) {
         this.name = Objects.requireNonNull(name, "name");
         return this;
     }
 
-    /** As {@link ManagedBackend#dir()}. */
+    /**
+     * As {@link ManagedBackend#dir()}.
+     *
+     * @param dir the working directory
+     * @return this builder
+     */
     public BackendBuilder dir(String dir) {
         this.dir = Objects.requireNonNull(dir, "dir");
         return this;
     }
 
-    /** As {@link ManagedBackend#dir()}. */
+    /**
+     * As {@link ManagedBackend#dir()}.
+     *
+     * @param dir the working directory
+     * @return this builder
+     */
     public BackendBuilder dir(Path dir) {
         return dir(dir.toString());
     }
 
-    /** As {@link ManagedBackend#python()}. */
+    /**
+     * As {@link ManagedBackend#python()}.
+     *
+     * @param python the interpreter
+     * @return this builder
+     */
     public BackendBuilder python(String python) {
         this.python = Objects.requireNonNull(python, "python");
         return this;
     }
 
-    /** As {@link ManagedBackend#args()}. */
+    /**
+     * As {@link ManagedBackend#args()}.
+     *
+     * @param args the extra arguments
+     * @return this builder
+     */
     public BackendBuilder args(String... args) {
         this.args = List.of(args);
         return this;
     }
 
-    /** As {@link ManagedBackend#containerPort()}. */
+    /**
+     * As {@link ManagedBackend#containerPort()}.
+     *
+     * @param containerPort the port inside the container
+     * @return this builder
+     */
     public BackendBuilder containerPort(int containerPort) {
         this.containerPort = containerPort;
         return this;
     }
 
-    /** As {@link ManagedBackend#healthPath()}. */
+    /**
+     * As {@link ManagedBackend#healthPath()}.
+     *
+     * @param healthPath the path that must answer 2xx, or {@code ""}
+     * @return this builder
+     */
     public BackendBuilder healthPath(String healthPath) {
         this.healthPath = Objects.requireNonNull(healthPath, "healthPath");
         return this;
     }
 
-    /** As {@link ManagedBackend#port()}. */
+    /**
+     * As {@link ManagedBackend#port()}.
+     *
+     * @param port the host port, or 0 to pick one
+     * @return this builder
+     */
     public BackendBuilder port(int port) {
         this.port = port;
         return this;
     }
 
-    /** As {@link ManagedBackend#startupTimeoutSeconds()}. */
+    /**
+     * As {@link ManagedBackend#startupTimeoutSeconds()}.
+     *
+     * @param seconds the bound of a start, in seconds
+     * @return this builder
+     */
     public BackendBuilder startupTimeoutSeconds(int seconds) {
         this.startupTimeoutSeconds = seconds;
         return this;
@@ -146,13 +209,22 @@ public final class BackendBuilder {
     /**
      * One {@code KEY=VALUE} entry, as in {@link ManagedBackend#env()}: {@code ${name.url}} and the
      * other references resolve, <code>$${</code> is a literal <code>${</code>.
+     *
+     * @param entry a {@code KEY=VALUE} entry
+     * @return this builder
      */
     public BackendBuilder env(String entry) {
         env.add(Objects.requireNonNull(entry, "entry"));
         return this;
     }
 
-    /** {@code key=value}, as {@link #env(String)}. */
+    /**
+     * {@code key=value}, as {@link #env(String)}.
+     *
+     * @param key the variable's name
+     * @param value its value, references resolved as in {@link #env(String)}
+     * @return this builder
+     */
     public BackendBuilder env(String key, String value) {
         return env(key + "=" + value);
     }
@@ -162,19 +234,33 @@ public final class BackendBuilder {
      * folder, a token): {@code value} is called when the backend starts, in JUnit when its scope
      * begins (after the extensions registered before it, such as Testcontainers', ran), and its
      * result is taken literally (a <code>${</code> in it is no reference).
+     *
+     * @param key the variable's name
+     * @param value called once per start; its result is the value
+     * @return this builder
      */
     public BackendBuilder env(String key, Supplier<?> value) {
         env.add(new Computed(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value")));
         return this;
     }
 
-    /** As {@link ManagedBackend#inheritEnv()}. */
+    /**
+     * As {@link ManagedBackend#inheritEnv()}.
+     *
+     * @param inheritEnv what the backend inherits
+     * @return this builder
+     */
     public BackendBuilder inheritEnv(InheritEnv inheritEnv) {
         this.inheritEnv = Objects.requireNonNull(inheritEnv, "inheritEnv");
         return this;
     }
 
-    /** As {@link ManagedBackend#prefork()}: an {@code app} backend forked from a warm template, or not. */
+    /**
+     * As {@link ManagedBackend#prefork()}: an {@code app} backend forked from a warm template, or not.
+     *
+     * @param prefork {@code true} to fork, {@code false} to start cold
+     * @return this builder
+     */
     public BackendBuilder prefork(boolean prefork) {
         this.prefork = prefork;
         return this;
@@ -184,6 +270,9 @@ public final class BackendBuilder {
      * As {@link ManagedBackend#scope()}, for a builder on a static {@code @RegisterExtension}
      * field ({@code CLASS} if not set; {@code RUN} shares it like the annotation does). One on an
      * instance field is a fresh backend per test.
+     *
+     * @param scope the scope
+     * @return this builder
      */
     public BackendBuilder scope(Scope scope) {
         this.scope = Objects.requireNonNull(scope, "scope");
@@ -195,6 +284,7 @@ public final class BackendBuilder {
      * (try-with-resources). Configured defaults are read from {@code managedbackend.*} system
      * properties. A JVM shutdown hook and the crash guard stop it if the program ends first.
      *
+     * @return the backend, ready
      * @throws BackendConfigurationException if the description is invalid (nothing was started)
      * @throws BackendStartException         if it could not start (nothing of it is left running)
      */

@@ -114,18 +114,26 @@ public @interface ManagedBackend {
      */
     String CONTAINER_SKIP_WITHOUT_DOCKER_PROPERTY_NAME = "managedbackend.container.skipWithoutDocker";
 
-    /** Names the backend when a test has several; {@code @BackendUrl("name")} picks it. */
+    /**
+     * Names the backend when a test has several; {@code @BackendUrl("name")} picks it.
+     *
+     * @return the backend's name
+     */
     String name() default "default";
 
     /**
      * uvicorn target {@code module:attribute}; runs {@code <python> -m uvicorn <app> --host
      * 127.0.0.1 --port <port> <args...>} in {@link #dir()}.
+     *
+     * @return the uvicorn target, or {@code ""} for the other modes
      */
     String app() default "";
 
     /**
      * The app's working directory (process mode), relative to the test JVM's working directory,
      * or absolute. Default: {@value #DIR_PROPERTY_NAME} if configured, else {@code "."}.
+     *
+     * @return the working directory, or {@link #DEFAULT} where not written
      */
     String dir() default DEFAULT;
 
@@ -135,18 +143,24 @@ public @interface ManagedBackend {
      * ({@code .venv\Scripts\python.exe} on Windows), else {@code $VIRTUAL_ENV}'s, else
      * {@code python3} on the {@code PATH}. Default: {@value #PYTHON_PROPERTY_NAME} if configured,
      * else {@code ""}.
+     *
+     * @return the interpreter, or {@link #DEFAULT} where not written
      */
     String python() default DEFAULT;
 
     /**
      * Extra arguments for uvicorn, or appended to {@link #command()}. In container mode: the
      * container's command, replacing the image's {@code CMD} (as in {@code docker run IMAGE args...}).
+     *
+     * @return the extra arguments
      */
     String[] args() default {};
 
     /**
      * Any other server: the command to run in {@link #dir()}, with {@code {port}} and
      * {@code {host}} replaced. The environment variable {@code PORT} is also set.
+     *
+     * @return the command and its arguments; empty for the other modes
      */
     String[] command() default {};
 
@@ -154,6 +168,8 @@ public @interface ManagedBackend {
      * Container mode: an image that is already local or can be pulled. Runs through
      * Testcontainers, which must be on the test classpath ({@code org.testcontainers:testcontainers}),
      * against the Docker engine Testcontainers finds ({@code DOCKER_HOST}, the local socket, ...).
+     *
+     * @return the image, or {@code ""} for the other modes
      */
     String image() default "";
 
@@ -162,12 +178,16 @@ public @interface ManagedBackend {
      * absolute; its folder is the build context ({@code .dockerignore} applies). The image is
      * built once per test JVM (build arguments from {@value #CONTAINER_BUILD_ARGS_PROPERTY_NAME})
      * and removed when the JVM exits.
+     *
+     * @return the Dockerfile, or {@code ""} for the other modes
      */
     String dockerfile() default "";
 
     /**
      * Container mode: the port the app listens on inside the container. Default:
      * {@value #CONTAINER_PORT_PROPERTY_NAME} if configured, else {@code 8000}.
+     *
+     * @return the port inside the container, or {@link #DEFAULT_NUMBER} where not written
      */
     int containerPort() default DEFAULT_NUMBER;
 
@@ -175,6 +195,8 @@ public @interface ManagedBackend {
      * Path (a query is allowed) that must answer 2xx before tests run; {@code ""} means the port
      * listening is enough. A redirect to another path of the backend is followed. Default:
      * {@value #HEALTH_PATH_PROPERTY_NAME} if configured, else {@code "/health"}.
+     *
+     * @return the health path, or {@link #DEFAULT} where not written
      */
     String healthPath() default DEFAULT;
 
@@ -182,6 +204,8 @@ public @interface ManagedBackend {
      * Host port; 0 picks a collision-free one (in container mode, Docker maps
      * {@link #containerPort()} to a free host port). A port given here is used as is or the start
      * fails.
+     *
+     * @return the host port, or 0 to pick one
      */
     int port() default 0;
 
@@ -190,6 +214,8 @@ public @interface ManagedBackend {
      * until ready; after that the start fails and nothing of it is left running. JUnit's
      * {@code @Timeout} does not cover it: Jupiter does not time extension callbacks. Default:
      * {@value #STARTUP_TIMEOUT_PROPERTY_NAME} if configured, else {@code 60}.
+     *
+     * @return the bound of a start in seconds, or {@link #DEFAULT_NUMBER} where not written
      */
     int startupTimeoutSeconds() default DEFAULT_NUMBER;
 
@@ -199,6 +225,8 @@ public @interface ManagedBackend {
      * any other <code>${...}</code> is a configuration error, and <code>$${</code> writes a
      * literal <code>${</code>. A relative path in a value is relative to {@link #dir()}, the backend's
      * working directory.
+     *
+     * @return the added {@code KEY=VALUE} pairs
      */
     String[] env() default {};
 
@@ -206,12 +234,16 @@ public @interface ManagedBackend {
      * Which of the test JVM's environment variables a process-mode backend starts with, before
      * {@link #env()} is added. Default: {@value #INHERIT_ENV_PROPERTY_NAME} if configured, else
      * {@link InheritEnv#ALL}.
+     *
+     * @return what is inherited, or {@link InheritEnv#DEFAULT} where not written
      */
     InheritEnv inheritEnv() default InheritEnv.DEFAULT;
 
     /**
      * How long one backend lives and who shares it. Default: {@value #SCOPE_PROPERTY_NAME} if
      * configured, else {@link Scope#CLASS}.
+     *
+     * @return the scope, or {@link Scope#DEFAULT} where not written
      */
     Scope scope() default Scope.DEFAULT;
 
@@ -220,6 +252,8 @@ public @interface ManagedBackend {
      * imported uvicorn and the app once, instead of started cold (see {@link Prefork}). Applies
      * to {@code app} backends only. Default: {@value #PREFORK_PROPERTY_NAME} if configured
      * ({@code true}/{@code false}), else {@link Prefork#OFF}.
+     *
+     * @return whether to fork, or {@link Prefork#DEFAULT} where not written
      */
     Prefork prefork() default Prefork.DEFAULT;
 }

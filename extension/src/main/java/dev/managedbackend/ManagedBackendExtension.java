@@ -87,7 +87,11 @@ public final class ManagedBackendExtension implements BeforeAllCallback, BeforeE
         this.builder = null;
     }
 
-    /** A backend described in code, for a {@code @RegisterExtension} field. */
+    /**
+     * A backend described in code, for a {@code @RegisterExtension} field.
+     *
+     * @param builder what to start
+     */
     public ManagedBackendExtension(BackendBuilder builder) {
         this.builder = Objects.requireNonNull(builder, "builder");
     }
@@ -96,6 +100,7 @@ public final class ManagedBackendExtension implements BeforeAllCallback, BeforeE
      * The backend of this field, once its scope has begun (from {@code @BeforeAll} on for a
      * static field, {@code @BeforeEach} on for an instance field).
      *
+     * @return the backend
      * @throws BackendNotRunningException before that, or for the instance {@link ManagedBackend} registers
      */
     public Backend backend() {
