@@ -6,12 +6,15 @@
 #      module name in the manifest and the licence, SCM and developers in the pom; it also
 #      installs them in the local repository;
 #   2. deps-check/ against that jar under each PROFILE (default: all three), each a kind of build:
-#      boot35 (Spring Boot 3.5 BOM import), okhttp4 (OkHttp 4 declared, as Retrofit users have it),
+#      boot35 (Spring Boot 3.5 BOM import; with its Testcontainers 1.21, container mode runs an
+#      image and a Dockerfile build, with this machine's settings from scripts/machine.env), okhttp4 (OkHttp 4 declared, as Retrofit users have it),
 #      okhttp5 (okhttp-bom 5 and okhttp-jvm 5). Each checks that one copy of okhttp3.OkHttpClient
 #      is on the classpath, that it is the OkHttp the build claims, and that a backend starts and
 #      its okhttp3.HttpUrl injection works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/machine.env
+. scripts/machine.env
 
 profiles=()
 while [ $# -gt 0 ]; do
@@ -58,5 +61,5 @@ echo "deps-matrix: $dir holds jar, sources, javadoc and pom with checksums"
 
 for profile in "${profiles[@]}"; do
     echo "=== deps-matrix: deps-check -P$profile"
-    mvn -B -ntp -q -f deps-check/pom.xml "-P$profile" clean test "$@"
+    mvn -B -ntp -q -f deps-check/pom.xml "-P$profile" clean test ${MACHINE_MAVEN_ARGS[@]+"${MACHINE_MAVEN_ARGS[@]}"} "$@"
 done
