@@ -46,14 +46,17 @@ def say(*words):
 def connect(path):
     global CHANNEL
     CHANNEL = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    CHANNEL.connect(path)
-    # connected: nobody else may connect, should the JVM be killed before it deletes them
-    for remove in (os.unlink, os.rmdir):
-        try:
-            remove(path)
-        except OSError:
-            pass
-        path = os.path.dirname(path)
+    try:
+        CHANNEL.connect(path)
+    finally:
+        # connected (or the JVM is gone): nobody else may connect, nothing is left in /tmp,
+        # should the JVM be killed before it deletes them
+        for remove in (os.unlink, os.rmdir):
+            try:
+                remove(path)
+            except OSError:
+                pass
+            path = os.path.dirname(path)
 
 
 def flush():
