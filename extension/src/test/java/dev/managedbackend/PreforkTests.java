@@ -146,12 +146,18 @@ class PreforkTests {
      * Issue 18: an app that prints at import, lines like the template's own protocol included,
      * once confused the template (its channel was its stdout), which died, and every backend
      * started cold. The channel is a socket now: it forks, and its log starts with what the
-     * import printed, exactly as a cold start's does.
+     * import printed, exactly as a cold start's does. Under both uvicorn lines.
      */
-    @Test
-    void anAppThatPrintsAtImportForksAndItsLogStartsWithWhatItPrinted() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Debian's /usr/bin/python3", "the test venv"})
+    void anAppThatPrintsAtImportForksAndItsLogStartsWithWhatItPrinted(String python) throws Exception {
+        boolean debian = python.startsWith("Debian");
+        assertThat(!debian || debianUvicorn()).describedAs("/usr/bin/python3 with uvicorn and fastapi "
+                + "(apt-get install python3-uvicorn python3-fastapi, as scripts/setup.sh does)").isTrue();
+        Class<?> forkedCases = debian ? ChattyDebianCases.class : ChattyCases.class;
+        Class<?> coldCases = debian ? ChattyDebianColdCases.class : ChattyColdCases.class;
         try (InfoLog log = InfoLog.capture()) {
-            TestKit.assertAllPassed(TestKit.run(ChattyCases.class, ChattyColdCases.class), 2);
+            TestKit.assertAllPassed(TestKit.run(forkedCases, coldCases), 2);
             assertThat(log.containing("starts cold")).describedAs("INFO lines of a backend that was to fork")
                     .isEmpty();
         }
@@ -419,6 +425,22 @@ class PreforkTests {
 
     @ManagedBackend(app = "apps.chatty:app", dir = DIR, prefork = Prefork.OFF)
     static class ChattyColdCases {
+        @Test
+        void test(Backend backend) {
+            record("ChattyColdCases", backend);
+        }
+    }
+
+    @ManagedBackend(app = "apps.chatty:app", dir = DIR, python = "/usr/bin/python3", prefork = Prefork.ON)
+    static class ChattyDebianCases {
+        @Test
+        void test(Backend backend) {
+            record("ChattyCases", backend);
+        }
+    }
+
+    @ManagedBackend(app = "apps.chatty:app", dir = DIR, python = "/usr/bin/python3", prefork = Prefork.OFF)
+    static class ChattyDebianColdCases {
         @Test
         void test(Backend backend) {
             record("ChattyColdCases", backend);

@@ -82,6 +82,7 @@ public final class Template implements AutoCloseable {
     /** Starts that were handed this template and have not finished: it is in use even before they fork. */
     private final AtomicInteger users = new AtomicInteger();
     private volatile byte[] importOutput = new byte[0];
+    private volatile boolean importOutputCut;
     private volatile boolean gone;
     private volatile boolean announceReady;
     private volatile long lastUsed = System.nanoTime();
@@ -292,7 +293,7 @@ public final class Template implements AutoCloseable {
 
     /** Whether {@link #importOutput()} is all of it; else the rest is in {@link #log()}. */
     public boolean importOutputComplete() {
-        return importOutput.length < IMPORT_OUTPUT_COPIED;
+        return !importOutputCut;
     }
 
     private void listen() {
@@ -391,6 +392,7 @@ public final class Template implements AutoCloseable {
                 // reads on
             }
             importOutput = Arrays.copyOf(bytes.array(), bytes.position());
+            importOutputCut = size > bytes.position();
         } catch (IOException e) {
             importOutput = ("[managed-backend] could not read the template's log " + log + ": " + e.getMessage()
                     + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
