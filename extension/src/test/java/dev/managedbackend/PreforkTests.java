@@ -175,6 +175,18 @@ class PreforkTests {
                 + "against the cold one's").isEqualTo(printedCold).startsWith("failed to reach the cache");
     }
 
+    /** An import that prints more than prefork copies: the backend's log has the start and says where the rest is. */
+    @Test
+    void aLongImportOutputIsCutInTheBackendsLogAndTheLogSaysWhereItAllIs() throws Exception {
+        TestKit.assertAllPassed(TestKit.run(LoudCases.class), 1);
+
+        assertThat(PARENTS.get("LoudCases")).describedAs("forked by its template").isNotEqualTo(JVM);
+        String forked = Files.readString(LOGS.get("LoudCases"));
+        assertThat(forked).contains("[managed-backend] what the app printed while the template imported it, its first "
+                + 256 * 1024 + " bytes (all of it is in ").contains("loud line 000 ", "loud line 255 ")
+                .doesNotContain("loud line 256 ");
+    }
+
     /** What a log has from {@code from} up to uvicorn's first line, without the line break before it. */
     private static String between(String log, int from) {
         int server = log.indexOf("INFO:", from);
@@ -420,6 +432,14 @@ class PreforkTests {
         @Test
         void test(Backend backend) {
             record("ChattyCases", backend);
+        }
+    }
+
+    @ManagedBackend(app = "apps.loud:app", dir = DIR, prefork = Prefork.ON)
+    static class LoudCases {
+        @Test
+        void test(Backend backend) {
+            record("LoudCases", backend);
         }
     }
 
