@@ -10,7 +10,8 @@ import java.util.Locale;
  * Measures prefork's time to ready for an app that prints at import ({@code apps.chatty}),
  * against a cold start of it; not a test (run it by hand, from {@code extension/} after
  * {@code mvn test-compile}, with {@code VIRTUAL_ENV} set):
- * {@code java -cp target/test-classes:target/classes:<deps> dev.managedbackend.ChattyPreforkCost [rounds]}.
+ * {@code java -cp target/test-classes:target/classes:<deps> dev.managedbackend.ChattyPreforkCost [rounds [app]]}
+ * ({@code app} is {@code apps.chatty:app} unless given, e.g. {@code apps.hello:app}, which prints nothing).
  *
  * <p>Time to ready is {@link BackendBuilder#start()} until it returns (the port answers and
  * {@code /health} is 2xx). The template is started before the rounds (its import is paid once per
@@ -24,9 +25,10 @@ public final class ChattyPreforkCost {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+        String app = args.length > 1 ? args[1] : "apps.chatty:app";
         int warmup = 3;
-        BackendBuilder forked = BackendBuilder.app("apps.chatty:app").dir(DIR).prefork(true);
-        BackendBuilder cold = BackendBuilder.app("apps.chatty:app").dir(DIR).prefork(false);
+        BackendBuilder forked = BackendBuilder.app(app).dir(DIR).prefork(true);
+        BackendBuilder cold = BackendBuilder.app(app).dir(DIR).prefork(false);
         List<Double> forkedMillis = new ArrayList<>();
         List<Double> coldMillis = new ArrayList<>();
         for (int round = 0; round < warmup + rounds; round++) {
@@ -40,8 +42,8 @@ public final class ChattyPreforkCost {
         }
         double f = median(forkedMillis);
         double c = median(coldMillis);
-        System.out.printf(Locale.ROOT, "chatty app, %d rounds: prefork median %.1f ms (min %.1f, max %.1f); "
-                + "cold median %.1f ms (min %.1f, max %.1f); cold / prefork %.1f%n", rounds, f,
+        System.out.printf(Locale.ROOT, "%s, %d rounds: prefork median %.1f ms (min %.1f, max %.1f); "
+                + "cold median %.1f ms (min %.1f, max %.1f); cold / prefork %.1f%n", app, rounds, f,
                 min(forkedMillis), max(forkedMillis), c, min(coldMillis), max(coldMillis), c / f);
     }
 
