@@ -5,16 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -136,6 +140,120 @@ class PreforkTests {
         }
         assertThat(forked).isExactlyInstanceOf(cold.getClass());
         assertThat(normalized(forked.getMessage())).isEqualTo(normalized(cold.getMessage()));
+    }
+
+    /**
+     * Issue 18: an app that prints at import, lines like the template's own protocol included,
+     * once confused the template (its channel was its stdout), which died, and every backend
+     * started cold. The channel is a socket now: it forks, and its log starts with what the
+     * import printed, exactly as a cold start's does. Under both uvicorn lines.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Debian's /usr/bin/python3", "the test venv"})
+    void anAppThatPrintsAtImportForksAndItsLogStartsWithWhatItPrinted(String python) throws Exception {
+        boolean debian = python.startsWith("Debian");
+        assertThat(!debian || debianUvicorn()).describedAs("/usr/bin/python3 with uvicorn and fastapi "
+                + "(apt-get install python3-uvicorn python3-fastapi, as scripts/setup.sh does)").isTrue();
+        Class<?> forkedCases = debian ? ChattyDebianCases.class : ChattyCases.class;
+        Class<?> coldCases = debian ? ChattyDebianColdCases.class : ChattyColdCases.class;
+        try (InfoLog log = InfoLog.capture()) {
+            TestKit.assertAllPassed(TestKit.run(forkedCases, coldCases), 2);
+            assertThat(log.containing("starts cold")).describedAs("INFO lines of a backend that was to fork")
+                    .isEmpty();
+        }
+        assertThat(PARENTS.get("ChattyCases")).describedAs("forked by its template").isNotEqualTo(JVM);
+        assertThat(PARENTS.get("ChattyColdCases")).describedAs("cold: this JVM's child").isEqualTo(JVM);
+
+        String forked = Files.readString(LOGS.get("ChattyCases"));
+        String cold = Files.readString(LOGS.get("ChattyColdCases"));
+        String note = "[managed-backend] what the app printed while the template imported it (also in ";
+        assertThat(forked).describedAs("the forked backend's log").contains(note)
+                .contains("failed to reach the cache, using memory", "ready 1", "forked 1 1");
+        String printedForked = between(forked, forked.indexOf('\n', forked.indexOf(note)) + 1);
+        String printedCold = between(cold, cold.indexOf('\n', cold.indexOf("[managed-backend] starting ")) + 1);
+        assertThat(printedForked).describedAs("what the forked backend's log has before the server's first line, "
+                + "against the cold one's").isEqualTo(printedCold).startsWith("failed to reach the cache");
+    }
+
+    /** An import that prints more than prefork copies: the backend's log has the start and says where the rest is. */
+    @Test
+    void aLongImportOutputIsCutInTheBackendsLogAndTheLogSaysWhereItAllIs() throws Exception {
+        TestKit.assertAllPassed(TestKit.run(LoudCases.class), 1);
+
+        assertThat(PARENTS.get("LoudCases")).describedAs("forked by its template").isNotEqualTo(JVM);
+        String forked = Files.readString(LOGS.get("LoudCases"));
+        assertThat(forked).contains("[managed-backend] what the app printed while the template imported it, its first "
+                + 256 * 1024 + " bytes (all of it is in ").contains("loud line 000 ", "loud line 255 ")
+                .doesNotContain("loud line 256 ");
+    }
+
+    /** What a log has from {@code from} up to uvicorn's first line, without the line break before it. */
+    private static String between(String log, int from) {
+        int server = log.indexOf("INFO:", from);
+        assertThat(server).describedAs("uvicorn's first INFO line in:%n%s", log).isPositive();
+        return log.substring(from, server).strip();
+    }
+
+    /**
+     * Issue 18: the exit code a child's pid reported was kept for that pid, so a later child the
+     * kernel gave the same pid counted as ended at once, and its start failed. The app's
+     * before-fork hook sets the kernel's last pid (as root) so that the next child gets the
+     * stopped one's pid; another process may take it first, so this tries a few times.
+     */
+    @Test
+    void aChildThatGetsTheReusedPidOfAStoppedOneRunsAsAnyOther(@TempDir Path tmp) throws Exception {
+        Path wish = tmp.resolve("next-pid");
+        BackendBuilder builder = BackendBuilder.app("apps.reuse:app").dir(DIR).prefork(true)
+                .env("NEXT_PID_FILE", wish.toString());
+        long stopped;
+        try (Backend first = builder.start()) {
+            stopped = first.pid().getAsLong();
+            assertThat(ProcessHandle.of(stopped).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                    .describedAs("forked").isPresent().get().isNotEqualTo(JVM);
+        }
+        List<Long> given = new ArrayList<>();
+        for (int attempt = 1; attempt <= 5 && !given.contains(stopped); attempt++) {
+            Files.writeString(wish, Long.toString(stopped - 1));
+            try (Backend next = builder.start()) { // failed with "exited early" when it got the pid
+                given.add(next.pid().getAsLong());
+                assertThat(Http.get(next.baseUrl() + "/health").body()).contains("\"pid\":" + next.pid().getAsLong());
+            }
+        }
+        assertThat(given).describedAs("pids of the children forked after pid %d had ended; none got it again: "
+                + "the app's before-fork hook writes /proc/sys/kernel/ns_last_pid, which needs root, and "
+                + "another process may have taken the pid each time", stopped).contains(stopped);
+    }
+
+    /**
+     * Issue 18: one import slower than {@code startupTimeoutSeconds} once turned prefork off for
+     * the spec for the rest of the JVM. Now that start goes cold, the template goes on, and the
+     * backends after it fork. The app's first import (the template's) waits for a gate the test
+     * opens once the cold start is ready.
+     */
+    @Test
+    void aSlowImportStartsOneBackendColdAndLaterOnesFork(@TempDir Path gate) throws Exception {
+        BackendBuilder builder = BackendBuilder.app("apps.gated:app").dir(DIR).prefork(true)
+                .startupTimeoutSeconds(5).env("PREFORK_GATE", gate.toString());
+        try (InfoLog log = InfoLog.capture()) {
+            try (Backend cold = builder.start()) {
+                assertThat(parentOf(cold)).describedAs("the first backend, while the template imports").isEqualTo(JVM);
+                assertThat(log.containing("starts cold")).singleElement().asString().contains("starts cold, not "
+                        + "forked from a prefork template: the template did not import the app within 5 s; it goes "
+                        + "on importing, and later backends fork from it once it has (its log: ");
+            }
+            Files.createFile(gate.resolve("open"));
+            Awaitility.await("the INFO line of the template that imported after all").atMost(Duration.ofSeconds(60))
+                    .until(() -> !log.containing("imported apps.gated:app after all").isEmpty());
+            try (Backend forked = builder.start()) {
+                assertThat(parentOf(forked)).describedAs("a backend after the template had imported")
+                        .isNotEqualTo(JVM);
+            }
+        }
+    }
+
+    private static long parentOf(Backend backend) {
+        return ProcessHandle.of(backend.pid().getAsLong()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid)
+                .orElse(0L);
     }
 
     /**
@@ -306,6 +424,46 @@ class PreforkTests {
         @Test
         void test(Backend backend) {
             record("NoForkCases", backend);
+        }
+    }
+
+    @ManagedBackend(app = "apps.chatty:app", dir = DIR, prefork = Prefork.ON)
+    static class ChattyCases {
+        @Test
+        void test(Backend backend) {
+            record("ChattyCases", backend);
+        }
+    }
+
+    @ManagedBackend(app = "apps.loud:app", dir = DIR, prefork = Prefork.ON)
+    static class LoudCases {
+        @Test
+        void test(Backend backend) {
+            record("LoudCases", backend);
+        }
+    }
+
+    @ManagedBackend(app = "apps.chatty:app", dir = DIR, prefork = Prefork.OFF)
+    static class ChattyColdCases {
+        @Test
+        void test(Backend backend) {
+            record("ChattyColdCases", backend);
+        }
+    }
+
+    @ManagedBackend(app = "apps.chatty:app", dir = DIR, python = "/usr/bin/python3", prefork = Prefork.ON)
+    static class ChattyDebianCases {
+        @Test
+        void test(Backend backend) {
+            record("ChattyCases", backend);
+        }
+    }
+
+    @ManagedBackend(app = "apps.chatty:app", dir = DIR, python = "/usr/bin/python3", prefork = Prefork.OFF)
+    static class ChattyDebianColdCases {
+        @Test
+        void test(Backend backend) {
+            record("ChattyColdCases", backend);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.managedbackend.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,14 +23,16 @@ import dev.managedbackend.internal.os.Logs;
  * Where an {@code app} backend with {@code prefork} is forked from its template instead of
  * launched cold: the same command line, environment, log file, crash-guard registration and stop
  * as a cold start, minus the Python start. When it cannot be forked, it says why in one INFO line
- * and the caller starts it cold.
+ * and the caller starts it cold. One per start: it holds the template it was handed until
+ * {@link #close()}, so that no other start stops that template to make room meanwhile.
  */
-final class ForkLauncher {
+final class ForkLauncher implements AutoCloseable {
 
     private static final Logger LOG = Logs.logger();
 
     private final Settings settings;
     private final CrashGuard crashGuard;
+    private Template reserved;
 
     ForkLauncher(Settings settings, CrashGuard crashGuard) {
         this.settings = settings;
@@ -44,7 +49,8 @@ final class ForkLauncher {
         environment.remove("PORT"); // each child sets its own
         TemplateSpec template = new TemplateSpec(python.path(), spec.dir(), argumentsWithoutPort(command), environment);
         try {
-            return Optional.of(Templates.get(template, crashGuard, settings.logDir(), spec.startupTimeout()));
+            reserved = Templates.get(template, crashGuard, settings.logDir(), spec.startupTimeout());
+            return Optional.of(reserved);
         } catch (NoFork e) {
             startsCold(spec, e);
             return Optional.empty();
@@ -63,6 +69,7 @@ final class ForkLauncher {
         log.note("starting " + String.join(" ", command.argv()) + "  (in " + spec.dir() + ")");
         log.note("forked from prefork template pid " + template.pid() + ", which imported the app once: this "
                 + "command line runs in the fork");
+        copyImportOutput(template, log);
         CrashGuard.Registration guard = crashGuard.reserve(spec.name(), template.tag(), command.argv());
         ForkedChild child;
         try {
@@ -87,6 +94,37 @@ final class ForkLauncher {
         } catch (NoFork e) {
             startsCold(spec, e);
             return null;
+        }
+    }
+
+    /** The template this start was handed may be stopped to make room again. */
+    @Override
+    public void close() {
+        if (reserved != null) {
+            reserved.release();
+            reserved = null;
+        }
+    }
+
+    /**
+     * What the app printed while the template imported it, where a cold start's log has it: first,
+     * before what the server prints.
+     */
+    private static void copyImportOutput(Template template, LogFile log) {
+        byte[] printed = template.importOutput();
+        if (printed.length == 0) {
+            return;
+        }
+        log.note("what the app printed while the template imported it" + (template.importOutputComplete()
+                ? " (also in " + template.log() + "):"
+                : ", its first " + printed.length + " bytes (all of it is in " + template.log() + "):"));
+        try {
+            Files.write(log.path(), printed, StandardOpenOption.APPEND);
+            if (printed[printed.length - 1] != '\n') {
+                Files.writeString(log.path(), System.lineSeparator(), StandardOpenOption.APPEND);
+            }
+        } catch (IOException e) {
+            log.note("could not copy it: " + e.getMessage());
         }
     }
 

@@ -56,8 +56,14 @@ public final class ProcessLauncher {
         PythonInterpreter python = spec.mode() == Mode.APP
                 ? PythonInterpreter.resolve(spec, System.getenv()) : null;
         LaunchCommand portless = LaunchCommand.of(spec, python, settings.host(), 0);
+        try (ForkLauncher forks = new ForkLauncher(settings, crashGuard())) {
+            return start(spec, owner, python, portless, forks);
+        }
+    }
+
+    private LaunchedBackend start(BackendSpec spec, String owner, PythonInterpreter python, LaunchCommand portless,
+            ForkLauncher forks) {
         String bindHost = portless.bindHost();
-        ForkLauncher forks = new ForkLauncher(settings, crashGuard());
         Template template = spec.prefork() ? forks.template(spec, python, portless).orElse(null) : null;
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
         PortAllocator ports = PortAllocator.forStateDir(settings.stateDir());

@@ -1,17 +1,19 @@
 package dev.managedbackend.internal.prefork;
 
-import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +38,9 @@ import dev.managedbackend.internal.os.Logs;
 /**
  * One prefork template: a Python, launched by this JVM, that imported uvicorn and the app once and
  * forks a backend on request ({@code template.py} beside this class: the Python side and the
- * protocol). Its stdin and stdout are pipes to this JVM: requests go down, answers and the exit
- * codes of its children come up, read by a thread of its own. Its stdin reaching EOF (this JVM
- * died) ends it.
+ * protocol). Requests and answers go through a {@link ControlChannel} of its own, read by a
+ * thread of its own; its stdout and stderr, which are the app's too, go to its log. The
+ * channel's EOF (this JVM died, or closed it) ends it.
  *
  * <p>Crash safety as for any backend: it is registered with the crash guard before it is
  * launched, under a tag of its own ({@code <jvm pid>:<jvm start>:prefork-<n>}), in a session of
@@ -58,40 +60,52 @@ public final class Template implements AutoCloseable {
     /** At EOF the template exits at once; after this it gets SIGTERM. */
     private static final Duration EOF_EXIT = Duration.ofMillis(500);
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    /** What of the import's output is copied into each backend's log; the rest stays in the template's. */
+    private static final int IMPORT_OUTPUT_COPIED = 256 * 1024;
 
     private final int number;
     private final String tag;
     private final Path log;
+    private final long importOutputFrom;
+    private final String app;
     private final Process process;
+    private final ControlChannel channel;
     private final CrashGuard.Registration registration;
-    private final OutputStream requests;
+    private final long launched = System.nanoTime();
     private final CompletableFuture<String> greeting = new CompletableFuture<>();
-    private final Map<Integer, CompletableFuture<ForkedChild>> forks = new ConcurrentHashMap<>();
-    /** Exit codes of its children, by pid, as it reported them. */
-    private final Map<Long, Integer> exits = new ConcurrentHashMap<>();
-    private final Map<Long, Boolean> children = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    /** Forks asked for and not answered yet, by request id; guarded by itself together with {@link #gone}. */
+    private final Map<Integer, CompletableFuture<ForkedChild>> forks = new HashMap<>();
+    /** Its children that run, as far as it reported, by pid. */
+    private final Map<Long, ForkedChild> children = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
+    /** Starts that were handed this template and have not finished: it is in use even before they fork. */
+    private final AtomicInteger users = new AtomicInteger();
+    private volatile byte[] importOutput = new byte[0];
+    private volatile boolean importOutputCut;
     private volatile boolean gone;
+    private volatile boolean announceReady;
     private volatile long lastUsed = System.nanoTime();
     private boolean closed;
 
-    private Template(int number, String tag, Path log, Process process, CrashGuard.Registration registration) {
+    private Template(int number, String tag, Path log, long importOutputFrom, String app, Process process,
+            ControlChannel channel, CrashGuard.Registration registration) {
         this.number = number;
         this.tag = tag;
         this.log = log;
+        this.importOutputFrom = importOutputFrom;
+        this.app = app;
         this.process = process;
+        this.channel = channel;
         this.registration = registration;
-        this.requests = process.getOutputStream();
     }
 
     /**
-     * Launches a template for {@code spec} and waits until it has imported the app.
+     * Launches a template for {@code spec}; it goes on to import the app ({@link #awaitReady}).
      *
-     * @throws NoFork when it will not fork (what the app's import left behind, uvicorn options a
-     *                forked server cannot honour, an import error, no {@code os.fork}), or did not
-     *                finish importing within {@code importTimeout}; it is stopped then
+     * @throws NoFork when it could not be launched
      */
-    static Template start(TemplateSpec spec, CrashGuard guard, Path logDir, Duration importTimeout) throws NoFork {
+    static Template launch(TemplateSpec spec, CrashGuard guard, Path logDir) throws NoFork {
         if (SCRIPT == null) {
             throw new NoFork("the template script " + RESOURCE + " is missing from the classpath", true);
         }
@@ -99,9 +113,17 @@ public final class Template implements AutoCloseable {
         String name = "prefork-" + number;
         String tag = OwnerTag.of(name);
         Path log = logDir.resolve(name + "-" + ProcessIdentity.selfPid() + ".log");
-        List<String> argv = new ArrayList<>(List.of(spec.python().toString(), "-c", SCRIPT));
+        ControlChannel channel;
+        try {
+            channel = ControlChannel.open();
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new NoFork("could not make the template's control socket: " + e, true);
+        }
+        List<String> argv = new ArrayList<>(List.of(spec.python().toString(), "-c", SCRIPT,
+                channel.address().toString()));
         argv.addAll(spec.arguments());
-        List<String> shown = new ArrayList<>(List.of(spec.python().toString(), "-c", "<" + RESOURCE + ">"));
+        List<String> shown = new ArrayList<>(List.of(spec.python().toString(), "-c", "<" + RESOURCE + ">",
+                channel.address().toString()));
         shown.addAll(spec.arguments());
         Map<String, String> env = new LinkedHashMap<>(spec.environment());
         env.put(OwnerTag.VARIABLE, tag); // last: what its children carry too
@@ -110,15 +132,21 @@ public final class Template implements AutoCloseable {
         builder.environment().putAll(env);
         Optional<List<String>> grouped = ProcessGroups.inOwnGroup(argv, spec.dir(), env);
         grouped.ifPresent(builder::command);
+        long importOutputFrom;
         try {
             Files.createDirectories(logDir);
             Files.writeString(log, "[managed-backend] prefork template " + number + ": " + String.join(" ", shown)
                     + "  (in " + spec.dir() + ")" + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            importOutputFrom = Files.size(log);
         } catch (IOException e) {
+            channel.close();
             throw new NoFork("could not write the template's log " + log + ": " + e.getMessage(), true);
         }
-        builder.redirectError(Redirect.appendTo(log.toFile()));
+        // everything it and the app print goes to its log, as a cold start's goes to the backend's
+        builder.redirectInput(Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(Redirect.appendTo(log.toFile()));
         // registered before the spawn: a JVM killed right after it must leave nothing either
         CrashGuard.Registration registration = guard.reserve(name, tag, shown);
         Process process;
@@ -126,6 +154,7 @@ public final class Template implements AutoCloseable {
             process = builder.start();
         } catch (IOException e) {
             registration.close();
+            channel.close();
             throw new NoFork("could not run the template " + spec.python() + ": " + e.getMessage(), true);
         }
         // Its group is not given to the watchdog: nothing but the template is ever in it (its
@@ -133,33 +162,36 @@ public final class Template implements AutoCloseable {
         // exits by itself, often before the watchdog looks; where nothing reaps orphans, a group
         // whose leader is such a zombie would count as unreadable and keep the ledger entries.
         registration.launched(process.toHandle(), false);
-        long launched = System.nanoTime();
-        Template template = new Template(number, tag, log, process, registration);
+        Template template = new Template(number, tag, log, importOutputFrom, spec.arguments().get(0), process,
+                channel, registration);
+        process.onExit().thenRun(channel::stopAccepting); // it will not connect any more
         template.listen();
-        template.awaitImport(importTimeout);
-        LOG.info(String.format("prefork template %d (pid %d) imported %s in %d ms (%s, log %s)",
-                number, process.pid(), spec.arguments().get(0), Duration.ofNanos(System.nanoTime() - launched).toMillis(),
-                spec.python(), log));
         return template;
     }
 
-    private void awaitImport(Duration timeout) throws NoFork {
+    /**
+     * Waits up to {@code timeout} for it to have imported the app.
+     *
+     * @return false if it is still importing (it goes on; {@link #isReady()} tells when it has)
+     * @throws NoFork (lasting) when it will not fork: what the app's import left behind, uvicorn
+     *                options a forked server cannot honour, an import error, no {@code os.fork}, or
+     *                it exited; it is stopped then
+     */
+    boolean awaitReady(Duration timeout) throws NoFork {
         String first;
         try {
-            first = greeting.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            first = greeting.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            close();
-            throw new NoFork("the template did not import the app within " + timeout.toSeconds() + " s (its log: "
-                    + log + ")", true);
+            announceReady = true; // when it is ready after all, an INFO line says so
+            return isReady();
         } catch (InterruptedException e) {
-            close();
             Thread.currentThread().interrupt();
             throw new NoFork("interrupted while the template imported the app", false);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e); // never completed exceptionally
         }
         if (first.startsWith("ready")) {
-            return;
+            return true;
         }
         close();
         if (first.startsWith("nofork ")) {
@@ -167,6 +199,27 @@ public final class Template implements AutoCloseable {
         }
         throw new NoFork("the template exited" + process.onExit().thenApply(p -> " with code " + p.exitValue())
                 .getNow("") + " before it had imported the app (its log: " + log + ")", true);
+    }
+
+    /** Whether it has imported the app and forks on request. */
+    boolean isReady() {
+        return greeting.getNow("").startsWith("ready") && isAlive();
+    }
+
+    /** How long since it was launched. */
+    Duration age() {
+        return Duration.ofNanos(System.nanoTime() - launched);
+    }
+
+    /** A start will use it: until {@link #release()}, it is not stopped to make room. */
+    void reserve() {
+        users.incrementAndGet();
+        lastUsed = System.nanoTime();
+    }
+
+    /** The start that {@link #reserve() reserved} it has finished. */
+    public void release() {
+        users.decrementAndGet();
     }
 
     /**
@@ -178,25 +231,27 @@ public final class Template implements AutoCloseable {
      */
     public ForkedChild fork(int port, String portValue, Path backendLog) throws NoFork {
         lastUsed = System.nanoTime();
-        if (gone) {
-            throw new NoFork("its template (pid " + pid() + ") is gone", false);
-        }
         String file = backendLog.toString();
         if (file.contains("\n")) {
             throw new NoFork("the log path " + file + " contains a line break", false);
         }
         int id = requestIds.incrementAndGet();
         CompletableFuture<ForkedChild> answer = new CompletableFuture<>();
-        forks.put(id, answer);
-        String request = "fork " + id + " " + port + " " + hex(portValue) + " " + hex(file) + "\n";
-        synchronized (requests) {
-            try {
-                requests.write(request.getBytes(StandardCharsets.UTF_8));
-                requests.flush();
-            } catch (IOException e) {
-                forks.remove(id);
-                throw new NoFork("could not reach its template (pid " + pid() + "): " + e.getMessage(), false);
+        // with the reader's end under one lock: either it sees this request and fails it, or
+        // this sees that it has ended; a request nobody will answer is never left waiting
+        synchronized (forks) {
+            if (gone) {
+                throw new NoFork("its template (pid " + pid() + ") is gone", false);
             }
+            forks.put(id, answer);
+        }
+        try {
+            channel.send("fork " + id + " " + port + " " + hex(portValue) + " " + hex(file));
+        } catch (IOException e) {
+            synchronized (forks) {
+                forks.remove(id);
+            }
+            throw new NoFork("could not reach its template (pid " + pid() + "): " + e.getMessage(), false);
         }
         return awaitFork(answer);
     }
@@ -228,6 +283,19 @@ public final class Template implements AutoCloseable {
         }
     }
 
+    /**
+     * What the app printed while the template imported it (its stdout and stderr, in order), as
+     * it is at the start of a cold backend's log; at most {@value #IMPORT_OUTPUT_COPIED} bytes.
+     */
+    public byte[] importOutput() {
+        return importOutput.clone();
+    }
+
+    /** Whether {@link #importOutput()} is all of it; else the rest is in {@link #log()}. */
+    public boolean importOutputComplete() {
+        return !importOutputCut;
+    }
+
     private void listen() {
         Thread reader = new Thread(this::read, "managed-backend prefork template " + number);
         reader.setDaemon(true);
@@ -235,56 +303,78 @@ public final class Template implements AutoCloseable {
     }
 
     private void read() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                answer(line);
+        try {
+            if (channel.accept()) {
+                for (String line = channel.readLine(); line != null; line = channel.readLine()) {
+                    answer(line);
+                }
             }
         } catch (IOException | RuntimeException e) {
-            // the pipe broke: the template is gone, as at EOF
+            // the channel broke: the template is gone, as at EOF
         } finally {
-            gone = true;
-            greeting.complete("gone");
-            forks.values().forEach(f -> f.completeExceptionally(new NoFork("its template (pid " + pid()
-                    + ") ended", false)));
-            synchronized (exits) {
-                exits.notifyAll();
+            List<CompletableFuture<ForkedChild>> unanswered;
+            synchronized (forks) {
+                gone = true;
+                unanswered = List.copyOf(forks.values());
+                forks.clear();
             }
+            channel.close(); // a template that still runs (it sent what we cannot read) ends at EOF
+            greeting.complete("gone");
+            unanswered.forEach(f -> f.completeExceptionally(new NoFork("its template (pid " + pid()
+                    + ") ended", false)));
+            ended.complete(null);
         }
     }
 
     private void answer(String line) {
         String[] words = line.split(" ", 3);
         switch (words[0]) {
-            case "ready", "nofork" -> greeting.complete(line);
+            case "ready" -> {
+                readImportOutput();
+                if (announceReady) {
+                    LOG.info(String.format("prefork template %d (pid %d) imported %s after all, in %d ms: "
+                            + "its first backend had started cold; later ones fork from it (log %s)",
+                            number, pid(), app, age().toMillis(), log));
+                }
+                greeting.complete(line);
+            }
+            case "nofork" -> greeting.complete(line);
             case "forked" -> {
-                CompletableFuture<ForkedChild> waiting = forks.remove(Integer.parseInt(words[1]));
+                CompletableFuture<ForkedChild> waiting;
+                synchronized (forks) {
+                    waiting = forks.remove(Integer.parseInt(words[1]));
+                }
                 long pid = Long.parseLong(words[2]);
-                children.put(pid, Boolean.TRUE);
                 // taken at once: the template reaps the child only after this line, so this is it
                 Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-                if (waiting != null) {
-                    if (handle.isPresent()) {
-                        waiting.complete(new ForkedChild(this, handle.get()));
-                    } else {
+                if (handle.isEmpty()) {
+                    if (waiting != null) {
                         waiting.completeExceptionally(new NoFork("the forked backend (pid " + pid
                                 + ") ended at once", false));
                     }
+                    return;
+                }
+                // a new child: whatever an earlier child of this pid reported is not its own
+                ForkedChild child = new ForkedChild(this, handle.get());
+                children.put(pid, child);
+                if (waiting != null) {
+                    waiting.complete(child);
                 }
             }
             case "failed" -> {
-                CompletableFuture<ForkedChild> waiting = forks.remove(Integer.parseInt(words[1]));
+                CompletableFuture<ForkedChild> waiting;
+                synchronized (forks) {
+                    waiting = forks.remove(Integer.parseInt(words[1]));
+                }
                 if (waiting != null) {
                     waiting.completeExceptionally(new NoFork("its template could not fork: "
                             + (words.length > 2 ? words[2] : "no reason given"), false));
                 }
             }
             case "exited" -> {
-                long pid = Long.parseLong(words[1]);
-                synchronized (exits) {
-                    exits.put(pid, Integer.parseInt(words[2]));
-                    children.remove(pid);
-                    exits.notifyAll();
+                ForkedChild child = children.remove(Long.parseLong(words[1]));
+                if (child != null) {
+                    child.exited(Integer.parseInt(words[2]));
                 }
             }
             default -> {
@@ -293,25 +383,25 @@ public final class Template implements AutoCloseable {
         }
     }
 
-    /** The exit code the template reported for its child {@code pid}, or null. */
-    Integer exitOf(long pid) {
-        return exits.get(pid);
+    /** The template flushed its output before it said ready: the log holds all the import printed. */
+    private void readImportOutput() {
+        try (FileChannel file = FileChannel.open(log, StandardOpenOption.READ)) {
+            long size = Math.max(0, file.size() - importOutputFrom);
+            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(size, IMPORT_OUTPUT_COPIED));
+            while (bytes.hasRemaining() && file.read(bytes, importOutputFrom + bytes.position()) > 0) {
+                // reads on
+            }
+            importOutput = Arrays.copyOf(bytes.array(), bytes.position());
+            importOutputCut = size > bytes.position();
+        } catch (IOException e) {
+            importOutput = ("[managed-backend] could not read the template's log " + log + ": " + e.getMessage()
+                    + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+        }
     }
 
-    /** Waits up to {@code timeout} for the exit code of {@code pid}; null if none came (the template is gone). */
-    Integer awaitExitOf(long pid, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (exits) {
-            while (!exits.containsKey(pid) && !gone && System.nanoTime() < deadline) {
-                try {
-                    exits.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            return exits.get(pid);
-        }
+    /** Completes once it has ended: no more reports will come. */
+    CompletableFuture<Void> ended() {
+        return ended;
     }
 
     public long pid() {
@@ -332,9 +422,9 @@ public final class Template implements AutoCloseable {
         return !gone && process.isAlive();
     }
 
-    /** Whether none of its children runs (as far as it reported). */
+    /** Whether no start uses it and none of its children runs (as far as it reported). */
     boolean isIdle() {
-        return children.isEmpty();
+        return users.get() == 0 && children.isEmpty();
     }
 
     long lastUsed() {
@@ -342,7 +432,7 @@ public final class Template implements AutoCloseable {
     }
 
     /**
-     * Stops it: EOF on its stdin, then the stop routine for what is still there. Its children are
+     * Stops it: EOF on its channel, then the stop routine for what is still there. Its children are
      * not touched: they are backends, stopped at the end of their scope.
      */
     @Override
@@ -353,11 +443,7 @@ public final class Template implements AutoCloseable {
             }
             closed = true;
         }
-        try {
-            requests.close();
-        } catch (IOException e) {
-            // it is gone already
-        }
+        channel.close(); // EOF: it exits
         try {
             process.waitFor(EOF_EXIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

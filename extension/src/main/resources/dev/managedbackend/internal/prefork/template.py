@@ -1,24 +1,27 @@
 # managed-backend's prefork template: a Python that imports uvicorn and the app once, then
 # forks a fresh backend per request, each running uvicorn's own command line for its port.
-# Template.java runs this text as `python -c TEXT APP --host HOST ARGS...` (the arguments a
-# cold `python -m uvicorn` would get, without --port) in the app's folder. The idea is
-# gunicorn's --preload: the import happens before the fork, the server after it.
+# Template.java runs this text as `python -c TEXT SOCKET APP --host HOST ARGS...` (SOCKET, then
+# the arguments a cold `python -m uvicorn` would get, without --port) in the app's folder. The
+# idea is gunicorn's --preload: the import happens before the fork, the server after it.
 #
-# Protocol: one line per message. stdin, from the JVM:
+# Protocol: one line per message, over the Unix-domain socket SOCKET (ControlChannel.java), to
+# which this connects before it imports anything of the app. Its stdout and stderr are the app's
+# and go to its log: whatever the app prints, protocol words included, never reaches the channel.
+# From the JVM:
 #   fork ID PORT HEX(PORT value) HEX(log file)   fork a backend for PORT, output to the log
-# EOF on stdin means the JVM is gone (or done): the template exits. Its children live on in
-# sessions of their own; they carry the JVM's tag, so the normal stop or the watchdog ends them.
-# stdout, to the JVM (written with os.write, one whole line per call, so lines never mix):
-#   ready PID              imported; forks on request
+# EOF means the JVM is gone (or done): the template exits. Its children live on in sessions of
+# their own; they carry the JVM's tag, so the normal stop or the watchdog ends them.
+# To the JVM (each line sent whole, SIGCHLD held off meanwhile, so lines never mix):
+#   ready PID              imported; forks on request (all the import printed is in the log)
 #   nofork REASON          will not fork (REASON says why); the JVM starts the backend cold
 #   forked ID PID          the child for request ID runs as PID
 #   failed ID REASON       fork() failed for request ID
 #   exited PID CODE        a child ended: its exit code, 128 + N if killed by signal N
-# The template's own output (stderr) goes to a log file of its own.
 import gc
 import importlib
 import os
 import signal
+import socket
 import sys
 
 HANDLED = (signal.SIGINT, signal.SIGTERM)  # what stops a uvicorn server
@@ -27,17 +30,52 @@ LAZY_MODULES = ("uvicorn.loops.auto", "uvicorn.loops.asyncio", "uvicorn.loops.uv
                 "anyio.streams.stapled", "anyio.streams.tls", "anyio.to_thread", "fastapi.telemetry._runtime")
 
 
+CHANNEL = None  # the connected socket; never a child's
+
+
 def say(*words):
-    os.write(1, (" ".join(str(w) for w in words).replace("\n", " ") + "\n").encode())
+    line = (" ".join(str(w) for w in words).replace("\n", " ") + "\n").encode()
+    # SIGCHLD's handler says things too: held off, it cannot cut into a line half sent
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    try:
+        CHANNEL.sendall(line)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def connect(path):
+    global CHANNEL
+    CHANNEL = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        CHANNEL.connect(path)
+    finally:
+        # connected (or the JVM is gone): nobody else may connect, nothing is left in /tmp,
+        # should the JVM be killed before it deletes them
+        for remove in (os.unlink, os.rmdir):
+            try:
+                remove(path)
+            except OSError:
+                pass
+            path = os.path.dirname(path)
+
+
+def flush():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # a stream the app closed or replaced: nothing of ours to keep
+            pass
 
 
 def main():
-    base = sys.argv[1:]  # APP --host HOST ARGS...
+    connect(sys.argv[1])
+    base = sys.argv[2:]  # APP --host HOST ARGS...
     if not hasattr(os, "fork"):
         say("nofork", "this Python has no os.fork (Windows)")
         return
     # `python -m uvicorn` puts the working directory (absolute) first on sys.path; `-c` put ''
     sys.path[0] = os.getcwd()
+    sys.argv = sys.argv[:1] + base
     try:
         cli = uvicorn_main()
         app, options = parse(cli, base)
@@ -60,6 +98,7 @@ def main():
     # what was imported stays as it is: a child's collections skip it, and its pages stay shared
     gc.collect()
     gc.freeze()
+    flush()  # the JVM copies what the import printed from the log into each backend's
     say("ready", os.getpid())
     serve()
 
@@ -72,7 +111,7 @@ def uvicorn_main():
 def cannot(what, e):
     import traceback
     traceback.print_exc()
-    sys.stderr.flush()
+    flush()
     say("nofork", "%s (%s: %s)" % (what, type(e).__name__, e))
 
 
@@ -153,6 +192,7 @@ def fork_hazards():
                 sockets.append(str(fd))
         except OSError:
             pass  # the listing's own descriptor, closed by now
+    sockets = [fd for fd in sockets if fd != str(CHANNEL.fileno())]  # ours: each child closes it
     if sockets:
         return "%d socket(s) open (file descriptors %s)" % (len(sockets), ", ".join(sockets))
     return None
@@ -247,9 +287,12 @@ def reap(signum, frame):
 def serve():
     pending = b""
     while True:
-        data = os.read(0, 65536)
+        try:
+            data = CHANNEL.recv(65536)
+        except OSError:
+            data = b""
         if not data:
-            sys.stderr.flush()
+            flush()
             os._exit(0)  # the JVM is gone, or has no more use for us
         pending += data
         while b"\n" in pending:
@@ -263,7 +306,7 @@ def fork(request, port, port_value, log):
     # SIGCHLD waits until the JVM has heard of the child, so "exited" never comes before "forked"
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
     try:
-        sys.stderr.flush()  # nothing buffered may be written twice
+        flush()  # nothing buffered may be written twice
         try:
             pid = os.fork()
         except OSError as e:
@@ -281,6 +324,9 @@ def child(port, port_value, log):
     line exactly as a cold start runs it (`python -m uvicorn APP --port PORT --host ...`)."""
     code = 1
     try:
+        # the channel is the template's: closed (not shut down, which would end it for the
+        # template too), so that the template's end is the JVM's EOF
+        CHANNEL.close()
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
@@ -288,9 +334,6 @@ def child(port, port_value, log):
         os.dup2(out, 1)
         os.dup2(out, 2)
         os.close(out)
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)  # the template's requests are not the app's business
-        os.close(null)
         os.environ["PORT"] = port_value
         cli = uvicorn_main()
         args = [sys.argv[1], "--port", port] + sys.argv[2:]
