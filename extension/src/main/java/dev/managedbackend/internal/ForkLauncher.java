@@ -66,7 +66,7 @@ final class ForkLauncher {
         CrashGuard.Registration guard = crashGuard.reserve(spec.name(), template.tag(), command.argv());
         ForkedChild child;
         try {
-            child = template.fork(lease.port(), port == null ? "" : port, log.path());
+            child = template.fork(lease.port(), port == null ? "" : port, log.forRedirect());
         } catch (NoFork e) {
             guard.close();
             throw e;

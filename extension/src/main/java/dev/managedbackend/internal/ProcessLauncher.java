@@ -58,8 +58,9 @@ public final class ProcessLauncher {
         LaunchCommand portless = LaunchCommand.of(spec, python, settings.host(), 0);
         String bindHost = portless.bindHost();
         ForkLauncher forks = new ForkLauncher(settings, crashGuard());
-        Template template = spec.prefork() ? forks.template(spec, python, portless).orElse(null) : null;
+        // the log first: it makes the log folder private before the template writes there
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
+        Template template = spec.prefork() ? forks.template(spec, python, portless).orElse(null) : null;
         PortAllocator ports = PortAllocator.forStateDir(settings.stateDir());
         Set<Integer> tried = new LinkedHashSet<>();
         int attempts = spec.picksPort() ? settings.portAttempts() : 1;
@@ -154,7 +155,7 @@ public final class ProcessLauncher {
         ProcessBuilder builder = new ProcessBuilder(command.argv())
                 .directory(spec.dir().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(Redirect.appendTo(log.path().toFile()));
+                .redirectOutput(Redirect.appendTo(log.forRedirect().toFile()));
         Map<String, String> env = builder.environment();
         env.clear();
         env.putAll(environment(spec, lease.port()));
