@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -22,14 +23,16 @@ class LogFileTests {
     Path dir;
 
     @Test
-    void isNamedAfterTestAndBackendSafelyAndUniquely() {
+    void isNamedAfterTestAndBackendSafelyAndUnpredictably() throws IOException {
         LogFile first = LogFile.create(dir.resolve("logs"), "ItemsIT$Nested.test", "users api");
         LogFile second = LogFile.create(dir.resolve("logs"), "ItemsIT$Nested.test", "users api");
 
         assertThat(first.path()).exists().isEmptyFile().hasParent(dir.resolve("logs"));
-        assertThat(first.path().getFileName().toString())
-                .matches("ItemsIT_Nested\\.test-users_api-" + ProcessHandle.current().pid() + "-\\d+\\.log");
+        assertThat(first.path().getFileName().toString()).matches("ItemsIT_Nested\\.test-users_api-[0-9a-f]{16}\\.log");
         assertThat(second.path()).isNotEqualTo(first.path());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first.path()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("logs"))))
+                .isEqualTo("rwx------");
     }
 
     @Test

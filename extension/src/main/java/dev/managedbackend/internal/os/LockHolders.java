@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Who holds a lock on a file, for the message of a lock that was not granted in time: the
@@ -18,7 +19,9 @@ import java.util.Set;
 public final class LockHolders {
 
     private static final Path TABLE = Path.of("/proc/locks");
-    private static final int COMMAND_CHARS = 120;
+    private static final int COMMAND_CHARS = 200;
+    /** A Java class path says little and is long: it is left out, so that the main class shows. */
+    private static final Pattern CLASS_PATH = Pattern.compile("(-cp|-classpath|--class-path) \\S+");
 
     private LockHolders() {
     }
@@ -68,8 +71,8 @@ public final class LockHolders {
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
             int uid = (Integer) Files.getAttribute(proc, "unix:uid");
-            String command = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
-                    .replace('\0', ' ').strip();
+            String command = CLASS_PATH.matcher(new String(Files.readAllBytes(proc.resolve("cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ').strip()).replaceAll("$1 ...");
             if (command.length() > COMMAND_CHARS) {
                 command = command.substring(0, COMMAND_CHARS) + "...";
             }

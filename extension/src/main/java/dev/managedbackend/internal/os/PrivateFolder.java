@@ -123,7 +123,18 @@ public final class PrivateFolder {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.of("is not a folder");
         }
-        return ownerProblem(dir);
+        Optional<String> owner = ownerProblem(dir);
+        if (owner.isPresent() || !UNIX) {
+            return owner;
+        }
+        try {
+            // root's /tmp is "ours" to root, but shared by design: never made 700, never written in
+            int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (mode & STICKY) != 0 ? Optional.of("is a folder shared by design (sticky, mode "
+                    + String.format("%04o", mode & 07777) + "), where others may create files") : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("has a mode that cannot be read (" + e + ")");
+        }
     }
 
     /**
