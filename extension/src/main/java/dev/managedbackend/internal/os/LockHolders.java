@@ -20,7 +20,10 @@ public final class LockHolders {
 
     private static final Path TABLE = Path.of("/proc/locks");
     private static final int COMMAND_CHARS = 200;
-    /** A Java class path says little and is long: it is left out, so that the main class shows. */
+    /**
+     * A Java class path says little and is long: it is left out, so that the main class shows.
+     * Argument separators and line breaks become spaces, so the message stays one line.
+     */
     private static final Pattern CLASS_PATH = Pattern.compile("(-cp|-classpath|--class-path) \\S+");
 
     private LockHolders() {
@@ -72,7 +75,7 @@ public final class LockHolders {
         try {
             int uid = (Integer) Files.getAttribute(proc, "unix:uid");
             String command = CLASS_PATH.matcher(new String(Files.readAllBytes(proc.resolve("cmdline")),
-                    StandardCharsets.UTF_8).replace('\0', ' ').strip()).replaceAll("$1 ...");
+                    StandardCharsets.UTF_8).replaceAll("[\\x00-\\x1f]+", " ").strip()).replaceAll("$1 ...");
             if (command.length() > COMMAND_CHARS) {
                 command = command.substring(0, COMMAND_CHARS) + "...";
             }
