@@ -83,7 +83,8 @@ class SecurityTests {
     void aSharedLogFolderWithPlantedLinksIsRefusedAndWhatTheyPointAtIsUntouched() throws Exception {
         OtherUser attacker = OtherUser.get();
         Path shared = tmp.resolve("shared-logs");
-        OtherUser.Result planted = attacker.run("sh", "-c", "mkdir -m 777 \"$1\" && ln -s \"$2\" \"$1/watchdog-$3.log\"",
+        OtherUser.Result planted = attacker.run("sh", "-c",
+                "mkdir -m 777 \"$1\" && ln -s \"$2\" \"$1/watchdog-$3.log\"",
                 "plant", shared.toString(), authorizedKeys.toString(), Long.toString(ProcessHandle.current().pid()));
         assertThat(planted.exitCode()).describedAs("planting: %s", planted).isZero();
 
@@ -105,8 +106,8 @@ class SecurityTests {
     @Test
     void anotherUserCanNeitherReadARunningBackendsLogNorOpenTheLeaseFile() throws Exception {
         TestKit.assertAllPassed(TestKit.run(Map.of(ManagedBackend.STATE_DIR_PROPERTY_NAME,
-                base.resolve("state").toString(), ManagedBackend.LOG_DIR_PROPERTY_NAME, base.resolve("logs").toString()),
-                SecretCases.class), 1);
+                base.resolve("state").toString(), ManagedBackend.LOG_DIR_PROPERTY_NAME,
+                base.resolve("logs").toString()), SecretCases.class), 1);
     }
 
     /** A start of the same name that never ends made {@code start} hang until some outer timeout. */

@@ -84,7 +84,8 @@ public final class LogFile {
         try {
             return folder == null ? path : folder.checkedForReopen(path);
         } catch (IOException e) {
-            throw new BackendStartException("The backend log " + path + " cannot be written safely: " + e.getMessage(), e);
+            throw new BackendStartException("The backend log " + path + " cannot be written safely: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -290,9 +290,9 @@ public final class CrashGuard {
     private synchronized Path watchdogLog() {
         if (watchdogLog == null) {
             try {
-                watchdogLog = PrivateFiles.in(logDir, "The backend log folder (" + ManagedBackend.LOG_DIR_PROPERTY_NAME + ")")
-                        .createUnpredictable("watchdog-" + ProcessIdentity.selfPid() + "-",
-                        ".log");
+                PrivateFiles logs = PrivateFiles.in(logDir,
+                        "The backend log folder (" + ManagedBackend.LOG_DIR_PROPERTY_NAME + ")");
+                watchdogLog = logs.createUnpredictable("watchdog-" + ProcessIdentity.selfPid() + "-", ".log");
             } catch (IOException | PrivateFolder.NotPrivate e) {
                 LOG.warn("managed-backend: the watchdog gets no log file: " + e.getMessage());
                 watchdogLog = Path.of("");

@@ -52,7 +52,8 @@ final class Ledger {
     static Ledger open(Path stateDir) throws PrivateFolder.NotPrivate {
         String what = "The managed-backend state folder (" + ManagedBackend.STATE_DIR_PROPERTY_NAME + ")";
         PrivateFolder.ensure(stateDir, what);
-        return new Ledger(PrivateFiles.in(stateDir.resolve("ledger"), "The crash ledger in " + what));
+        return new Ledger(PrivateFiles.in(stateDir.resolve("ledger"), "The crash ledger (" + ManagedBackend.STATE_DIR_PROPERTY_NAME
+                + "/ledger)"));
     }
 
     Path dir() {

@@ -73,10 +73,12 @@ public final class PrivateFiles {
      * prepare it (and if someone could, create-new would refuse it).
      */
     public Path createUnpredictable(String prefix, String suffix) throws IOException {
-        checkIdentity();
-        Path file = dir.resolve(prefix + randomToken() + suffix);
-        create(file).close();
-        return file;
+        return Uninterrupted.run(() -> {
+            checkIdentity();
+            Path file = dir.resolve(prefix + randomToken() + suffix);
+            create(file).close();
+            return file;
+        });
     }
 
     /**
@@ -84,6 +86,10 @@ public final class PrivateFiles {
      * part. Replaces what was there (rename(2) replaces an entry, it never follows a link).
      */
     public Path replace(String name, byte[] content) throws IOException {
+        return Uninterrupted.run(() -> replaceNow(name, content));
+    }
+
+    private Path replaceNow(String name, byte[] content) throws IOException {
         checkIdentity();
         Path target = dir.resolve(name);
         Path partial = dir.resolve(name + "." + randomToken() + ".partial");

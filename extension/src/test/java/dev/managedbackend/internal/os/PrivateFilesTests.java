@@ -135,6 +135,22 @@ class PrivateFilesTests {
                 .isEqualTo("rw-------");
     }
 
+    /** Starts are interrupted on purpose (a sibling failed); the ledger entry must still be written. */
+    @Test
+    void aWriteFromAnInterruptedThreadIsDoneAndTheThreadStaysInterrupted() throws Exception {
+        PrivateFiles files = PrivateFiles.in(base.resolve("ledger"), "The crash ledger");
+
+        Thread.currentThread().interrupt();
+        Path written;
+        try {
+            written = files.replace("entry", "process 4242\n".getBytes(StandardCharsets.UTF_8));
+        } finally {
+            assertThat(Thread.interrupted()).describedAs("the caller's interrupt flag, kept").isTrue();
+        }
+
+        assertThat(written).hasContent("process 4242");
+    }
+
     @Test
     void appendingAddsToTheFileWeMade() throws Exception {
         PrivateFiles logs = PrivateFiles.in(base.resolve("logs"), "The log folder");
