@@ -1,6 +1,7 @@
 package dev.managedbackend.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,8 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.managedbackend.BackendStartException;
 
 /** The backend log: its name, our notes in it, and the tail that failure messages show. */
 class LogFileTests {
@@ -33,6 +36,22 @@ class LogFileTests {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first.path()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("logs"))))
                 .isEqualTo("rwx------");
+    }
+
+    /** A log is reopened by name after it was made (our notes, the child's output redirect). */
+    @Test
+    void aLogReplacedByALinkIsNeitherWrittenThroughNorHandedToTheChild() throws IOException {
+        Path elsewhere = Files.writeString(dir.resolve("authorized_keys"), "ssh-ed25519 AAAA root@ci");
+        LogFile log = LogFile.create(dir.resolve("logs"), "T", "b");
+        Files.delete(log.path());
+        Files.createSymbolicLink(log.path(), elsewhere);
+
+        log.note("starting server");
+
+        assertThat(elsewhere).hasContent("ssh-ed25519 AAAA root@ci");
+        assertThatThrownBy(log::forRedirect).isInstanceOf(BackendStartException.class)
+                .hasMessage("The backend log " + log.path() + " cannot be written safely: the file " + log.path()
+                        + " is a symbolic link; not writing to it");
     }
 
     @Test

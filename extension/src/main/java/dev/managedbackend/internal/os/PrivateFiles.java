@@ -93,8 +93,9 @@ public final class PrivateFiles {
         checkIdentity();
         Path target = dir.resolve(name);
         Path partial = dir.resolve(name + "." + randomToken() + ".partial");
+        SeekableByteChannel channel = create(partial); // from here on, the partial file is ours to remove
         try {
-            try (SeekableByteChannel channel = create(partial)) {
+            try (channel) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
