@@ -139,12 +139,21 @@ public final class PrivateFolder {
 
     /**
      * Why a folder above {@code folder} lets another user replace it, if one does. The parents are
-     * looked at where their links lead ({@code /var/run} is a link to {@code /run}), from the
-     * nearest one that exists up to {@code /}.
+     * looked at as written and where their links lead ({@code /var/run} is a link to {@code /run}),
+     * from the nearest one that exists up to {@code /}; a link on the way must be yours or root's,
+     * since whoever owns a link can point it elsewhere.
      */
     public static Optional<String> parentProblem(Path folder) {
         if (!UNIX || folder.getParent() == null) {
             return Optional.empty();
+        }
+        for (Path parent = folder.getParent(); parent != null; parent = parent.getParent()) {
+            if (Files.isSymbolicLink(parent)) {
+                Optional<String> problem = linkProblem(parent);
+                if (problem.isPresent()) {
+                    return Optional.of("is reached through " + parent + ", a symbolic link that " + problem.get());
+                }
+            }
         }
         Path existing = folder.getParent();
         while (existing != null && !Files.exists(existing)) {
@@ -166,6 +175,16 @@ public final class PrivateFolder {
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> linkProblem(Path link) {
+        try {
+            int owner = (Integer) Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return owner == CurrentUser.UID || owner == ROOT ? Optional.empty()
+                    : Optional.of("belongs to uid " + owner + " (you are uid " + CurrentUser.UID + ")");
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("has an owner that cannot be read (" + e + ")");
+        }
     }
 
     private static Optional<String> parentFolderProblem(Path parent) {

@@ -53,6 +53,23 @@ class PrivateFolderTests {
         assertThat(state).doesNotExist();
     }
 
+    /** Whoever owns a link on the way can point it elsewhere later, whatever it points at now. */
+    @Test
+    void aFolderReachedThroughALinkOfAnotherUserIsRefused() throws Exception {
+        OtherUser attacker = OtherUser.get();
+        Path sticky = Files.createDirectory(base.resolve("tmp"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        Path real = Files.createDirectory(base.resolve("real"));
+        Path link = sticky.resolve("project");
+        assertThat(attacker.run("ln", "-s", real.toString(), link.toString()).exitCode()).isZero();
+
+        assertThatThrownBy(() -> PrivateFolder.ensure(link.resolve("state"), WHAT))
+                .hasMessageStartingWith(WHAT + " " + link.resolve("state") + " is reached through " + link
+                        + ", a symbolic link that belongs to uid " + attacker.uid() + " (you are uid 0), so another "
+                        + "user could rename the folder away");
+        assertThat(real.resolve("state")).doesNotExist();
+    }
+
     @Test
     void aFolderInsideOneThatOthersCanWriteIsRefusedUnlessItIsRootsAndSticky() throws Exception {
         Path open = Files.createDirectory(base.resolve("open"));
