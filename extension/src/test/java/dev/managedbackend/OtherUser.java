@@ -36,8 +36,10 @@ public final class OtherUser {
         if (exec(List.of("id", "-u", NAME)).exitCode != 0) {
             Result made = exec(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
                     NAME));
-            if (made.exitCode != 0 && made.exitCode != 9) { // 9: made meanwhile by another test JVM
-                throw new IllegalStateException("useradd " + NAME + " failed (" + made.exitCode + "): " + made.output);
+            // another test JVM may be making it at the same moment (exit 9, or 10 while it holds /etc/passwd)
+            if (made.exitCode != 0 && exec(List.of("id", "-u", NAME)).exitCode != 0) {
+                throw new IllegalStateException("useradd " + NAME + " failed (" + made.exitCode + "): " + made.output
+                        + "; make the user by hand (useradd --system " + NAME + ") and run the tests again");
             }
         }
         return new OtherUser(Integer.parseInt(exec(List.of("id", "-u", NAME)).output.strip()),

@@ -106,7 +106,8 @@ public final class DetachedBackends {
      * Held while a detached start of {@code name} checks that none of that name runs and starts
      * its own, so that two such starts at the same moment cannot both succeed: the second waits
      * here, then finds the first. An OS lock on one byte (chosen by the name's hash) of
-     * {@code <stateDir>/starts.lock}, so the kernel drops it if the starting JVM dies.
+     * {@code <stateDir>/starts.lock}, so the kernel drops it if the starting JVM dies. Waits at
+     * most two minutes for a start that holds it, then fails naming that process.
      */
     public static AutoCloseable reserveName(Path stateDir, String name) throws IOException, PrivateFolder.NotPrivate {
         return reserveName(stateDir, name, NAME_WAIT);
