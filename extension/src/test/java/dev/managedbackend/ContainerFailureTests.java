@@ -81,7 +81,7 @@ class ContainerFailureTests {
                 + "[0-9a-f]{12}\\) exited with code 3 before it was ready, \\d+ ms after it started\\. The container "
                 + "was removed; its output is in the log below\\. Check the image's command \\(args = \\[sh, -c, "
                 + "echo 'config error: DATABASE_URL is not set' >&2; exit 3\\]\\) and env\\.\\R"
-                + "Log /\\S+/ContainerFailureTests_ExitsAtOnceCases-quick-\\d+-\\d+\\.log, last lines:\\R.*"
+                + "Log /\\S+/ContainerFailureTests_ExitsAtOnceCases-quick-[0-9a-f]{16}\\.log, last lines:\\R.*"
                 + "  \\| config error: DATABASE_URL is not set\\R.*");
         assertThat(DockerCli.containersOf(JVM, "quick")).isEmpty();
     }

@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -148,15 +149,21 @@ final class CrashJvm implements AutoCloseable {
     String output() throws IOException {
         Path log = dir.resolve("jvm.log");
         String text = Files.exists(log) ? Files.readString(log) : "(no output)";
-        Path watchdog = dir.resolve("logs").resolve("watchdog-" + process.pid() + ".log");
-        return text + (Files.exists(watchdog) ? "\nwatchdog log:\n" + Files.readString(watchdog) : "");
+        return text + "\nwatchdog log:\n" + watchdogLog();
     }
 
     /** The watchdog's log, empty if it never had to act. */
     String watchdogLog() {
-        Path watchdog = dir.resolve("logs").resolve("watchdog-" + process.pid() + ".log");
-        try {
-            return Files.exists(watchdog) ? Files.readString(watchdog) : "";
+        // named watchdog-<pid>-<random>.log, so that no one can plant a link under its name
+        try (DirectoryStream<Path> logs = Files.newDirectoryStream(dir.resolve("logs"),
+                "watchdog-" + process.pid() + "-*.log")) {
+            StringBuilder text = new StringBuilder();
+            for (Path log : logs) {
+                text.append(Files.readString(log));
+            }
+            return text.toString();
+        } catch (NoSuchFileException e) {
+            return "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

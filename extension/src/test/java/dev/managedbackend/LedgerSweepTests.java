@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,7 +222,9 @@ class LedgerSweepTests {
     /** Writes a ledger entry the way a test JVM would have (see LedgerEntry). */
     static Path writeEntry(Path state, long ownerPid, long ownerStart, String tag, long pid, long pidStart)
             throws IOException {
-        Path dir = Files.createDirectories(state.resolve("ledger"));
+        // owner-only, as a test JVM makes them: a more open folder is repaired, with a warning
+        Path dir = Files.createDirectories(state.resolve("ledger"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Properties p = new Properties();
         p.setProperty("boot", boot());
         p.setProperty("owner.pid", Long.toString(ownerPid));

@@ -73,7 +73,7 @@ final class ForkLauncher implements AutoCloseable {
         CrashGuard.Registration guard = crashGuard.reserve(spec.name(), template.tag(), command.argv());
         ForkedChild child;
         try {
-            child = template.fork(lease.port(), port == null ? "" : port, log.path());
+            child = template.fork(lease.port(), port == null ? "" : port, log.forRedirect());
         } catch (NoFork e) {
             guard.close();
             throw e;

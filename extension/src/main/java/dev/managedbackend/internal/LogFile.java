@@ -1,18 +1,20 @@
 package dev.managedbackend.internal;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import dev.managedbackend.BackendStartException;
+import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.internal.os.PrivateFiles;
+import dev.managedbackend.internal.os.PrivateFolder;
 
 /**
  * A backend's log file. The child process writes to it directly (its stdout and stderr are
@@ -21,7 +23,6 @@ import dev.managedbackend.BackendStartException;
  */
 public final class LogFile {
 
-    private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
     /**
@@ -33,32 +34,67 @@ public final class LogFile {
     private static final int MESSAGE_LINES = 25;
     private static final int TAIL_BYTES = 1024 * 1024;
 
-    private final Path path;
+    private static final String FOLDER = "The backend log folder (" + ManagedBackend.LOG_DIR_PROPERTY_NAME + ")";
 
-    private LogFile(Path path) {
+    private final Path path;
+    /** The checked folder it was created in; null for a log only read. */
+    private final PrivateFiles folder;
+
+    private LogFile(Path path, PrivateFiles folder) {
         this.path = path;
+        this.folder = folder;
     }
 
     /** The log file of a backend that already has one, to read its tail. */
     public static LogFile existing(Path path) {
-        return new LogFile(path);
+        return new LogFile(path, null);
     }
 
-    /** A new, empty file named after the test and the backend, unique across JVMs. */
+    /**
+     * A new, empty file named after the test and the backend, with a random part that makes it
+     * unique across JVMs and that no one can guess: created new (never through a planted file or
+     * link), mode 600, in the log folder made private first.
+     */
     public static LogFile create(Path dir, String owner, String backendName) {
-        String file = UNSAFE.matcher(owner + "-" + backendName).replaceAll("_") + "-"
-                + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ".log";
+        String prefix = UNSAFE.matcher(owner + "-" + backendName).replaceAll("_") + "-";
+        PrivateFiles folder;
         try {
-            Files.createDirectories(dir);
-            Path path = dir.resolve(file);
-            Files.deleteIfExists(path);
-            Files.createFile(path);
-            return new LogFile(path);
-        } catch (IOException e) {
-            throw new BackendStartException("Could not create the backend log file " + dir.resolve(file)
-                    + "; set -D" + dev.managedbackend.ManagedBackend.LOG_DIR_PROPERTY_NAME
-                    + " to a writable folder", e);
+            folder = PrivateFiles.in(dir, FOLDER);
+        } catch (PrivateFolder.NotPrivate e) {
+            throw new BackendStartException(e.getMessage() + ".", e);
         }
+        try {
+            return new LogFile(folder.createUnpredictable(prefix, ".log"), folder);
+        } catch (IOException e) {
+            throw new BackendStartException("Could not create the backend log file " + prefix + "*.log in " + dir
+                    + " (" + e + "); set -D" + ManagedBackend.LOG_DIR_PROPERTY_NAME + " to a folder of yours", e);
+        }
+    }
+
+    /** The log folder, made private, for other logs of ours (the watchdog's). */
+    public static PrivateFiles folder(Path dir) throws PrivateFolder.NotPrivate {
+        return PrivateFiles.in(dir, FOLDER);
+    }
+
+    /**
+     * The path, checked right before a child process's output is redirected to it by name: still
+     * the regular file of ours that we created, in the folder that was checked.
+     */
+    public Path forRedirect() {
+        try {
+            return folder == null ? path : folder.checkedForReopen(path);
+        } catch (IOException e) {
+            throw new BackendStartException("The backend log " + path + " cannot be written safely: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Appends to the file (never creating it, never through a link); for output we copy ourselves. */
+    public OutputStream append() throws IOException {
+        if (folder == null) {
+            throw new IOException("the log " + path + " was not created by this JVM; not writing to it");
+        }
+        return folder.append(path);
     }
 
     private static void addRepeats(List<String> shown, int repeats) {
@@ -73,9 +109,8 @@ public final class LogFile {
 
     /** Adds a line of our own, e.g. the command about to run, so the log explains itself. */
     public void note(String line) {
-        try {
-            Files.writeString(path, "[managed-backend] " + line + System.lineSeparator(),
-                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try (OutputStream out = append()) {
+            out.write(("[managed-backend] " + line + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
         } catch (IOException ignored) {
             // the log is for people; a failed note must not fail a start
         }

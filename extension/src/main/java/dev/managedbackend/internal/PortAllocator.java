@@ -7,11 +7,8 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.ManagedBackend;
-import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.internal.os.LockHolders;
+import dev.managedbackend.internal.os.PrivateFiles;
 
 /**
  * Where ports are chosen. "Bind port 0, close, hand the number on" lets two JVMs, or any other
@@ -41,35 +39,29 @@ public final class PortAllocator {
 
     private static final Map<Path, PortAllocator> BY_STATE_DIR = new ConcurrentHashMap<>();
     private static final int MAX_PICKS = 500;
+    private static final String LEASE_FILE = "ports.lock";
 
     /** One channel per JVM: closing any other channel on the file would drop our locks. */
     private final FileChannel leases;
+    private final Path file;
 
-    private PortAllocator(FileChannel leases) {
+    private PortAllocator(FileChannel leases, Path file) {
         this.leases = leases;
+        this.file = file;
     }
 
     public static PortAllocator forStateDir(Path stateDir) {
         return BY_STATE_DIR.computeIfAbsent(stateDir.toAbsolutePath().normalize(), dir -> {
-            Path file = StateDirectory.ensure(dir).resolve("ports.lock");
-            FileChannel channel = onLockThread(() -> FileChannel.open(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), "open the port lease file " + file);
-            Optional<String> untrusted = PrivateFolder.untrustedEntry(file);
-            if (untrusted.isPresent()) {
-                onLockThread(() -> {
-                    channel.close();
-                    return null;
-                }, "close " + file);
-                throw new BackendStartException("The port lease file " + file + " " + untrusted.get() + "; remove it "
-                        + "(it is made again), or point " + ManagedBackend.STATE_DIR_PROPERTY_NAME + " at a folder of "
-                        + "your own.");
-            }
-            return new PortAllocator(channel);
+            PrivateFiles files = StateDirectory.files(dir);
+            Path file = files.dir().resolve(LEASE_FILE);
+            FileChannel channel = onLockThread(() -> files.openShared(LEASE_FILE), "open the port lease file " + file);
+            return new PortAllocator(channel, file);
         });
     }
 
     /** Leases a random free port from {@code from..to}, skipping {@code avoid}. */
     public PortLease pick(String host, int from, int to, Set<Integer> avoid) {
+        int leased = 0;
         for (int i = 0; i < MAX_PICKS; i++) {
             int port = ThreadLocalRandom.current().nextInt(from, to + 1);
             if (avoid.contains(port)) {
@@ -77,6 +69,7 @@ public final class PortAllocator {
             }
             PortLease lease = tryLease(port);
             if (lease == null) {
+                leased++;
                 continue;
             }
             if (canBind(host, port)) {
@@ -84,9 +77,12 @@ public final class PortAllocator {
             }
             lease.close();
         }
+        // mostly leased: say by whom, since a process that holds many leases is likely stuck
+        String holders = leased > MAX_PICKS / 2 ? String.format(" %d of them were leased in %s, by %s.", leased, file,
+                LockHolders.describe(file, from, to - from + 1)) : "";
         throw new BackendStartException(String.format("Found no free port on %s in %d-%d after "
-                + "%d tries. Widen the range with -D%s=FROM-TO, or stop what holds these ports.",
-                host, from, to, MAX_PICKS, ManagedBackend.PORT_RANGE_PROPERTY_NAME));
+                + "%d tries.%s Widen the range with -D%s=FROM-TO, or stop what holds these ports.",
+                host, from, to, MAX_PICKS, holders, ManagedBackend.PORT_RANGE_PROPERTY_NAME));
     }
 
     /**

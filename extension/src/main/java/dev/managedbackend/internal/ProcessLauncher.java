@@ -64,8 +64,9 @@ public final class ProcessLauncher {
     private LaunchedBackend start(BackendSpec spec, String owner, PythonInterpreter python, LaunchCommand portless,
             ForkLauncher forks) {
         String bindHost = portless.bindHost();
-        Template template = spec.prefork() ? forks.template(spec, python, portless).orElse(null) : null;
+        // the log first: it makes the log folder private before the template writes there
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
+        Template template = spec.prefork() ? forks.template(spec, python, portless).orElse(null) : null;
         PortAllocator ports = PortAllocator.forStateDir(settings.stateDir());
         Set<Integer> tried = new LinkedHashSet<>();
         int attempts = spec.picksPort() ? settings.portAttempts() : 1;
@@ -160,7 +161,7 @@ public final class ProcessLauncher {
         ProcessBuilder builder = new ProcessBuilder(command.argv())
                 .directory(spec.dir().toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(Redirect.appendTo(log.path().toFile()));
+                .redirectOutput(Redirect.appendTo(log.forRedirect().toFile()));
         Map<String, String> env = builder.environment();
         env.clear();
         env.putAll(environment(spec, lease.port()));

@@ -1,17 +1,21 @@
 package dev.managedbackend.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.managedbackend.BackendStartException;
 
 /** The backend log: its name, our notes in it, and the tail that failure messages show. */
 class LogFileTests {
@@ -22,14 +26,32 @@ class LogFileTests {
     Path dir;
 
     @Test
-    void isNamedAfterTestAndBackendSafelyAndUniquely() {
+    void isNamedAfterTestAndBackendSafelyAndUnpredictably() throws IOException {
         LogFile first = LogFile.create(dir.resolve("logs"), "ItemsIT$Nested.test", "users api");
         LogFile second = LogFile.create(dir.resolve("logs"), "ItemsIT$Nested.test", "users api");
 
         assertThat(first.path()).exists().isEmptyFile().hasParent(dir.resolve("logs"));
-        assertThat(first.path().getFileName().toString())
-                .matches("ItemsIT_Nested\\.test-users_api-" + ProcessHandle.current().pid() + "-\\d+\\.log");
+        assertThat(first.path().getFileName().toString()).matches("ItemsIT_Nested\\.test-users_api-[0-9a-f]{16}\\.log");
         assertThat(second.path()).isNotEqualTo(first.path());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first.path()))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("logs"))))
+                .isEqualTo("rwx------");
+    }
+
+    /** A log is reopened by name after it was made (our notes, the child's output redirect). */
+    @Test
+    void aLogReplacedByALinkIsNeitherWrittenThroughNorHandedToTheChild() throws IOException {
+        Path elsewhere = Files.writeString(dir.resolve("authorized_keys"), "ssh-ed25519 AAAA root@ci");
+        LogFile log = LogFile.create(dir.resolve("logs"), "T", "b");
+        Files.delete(log.path());
+        Files.createSymbolicLink(log.path(), elsewhere);
+
+        log.note("starting server");
+
+        assertThat(elsewhere).hasContent("ssh-ed25519 AAAA root@ci");
+        assertThatThrownBy(log::forRedirect).isInstanceOf(BackendStartException.class)
+                .hasMessage("The backend log " + log.path() + " cannot be written safely: the file " + log.path()
+                        + " is a symbolic link; not writing to it");
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.managedbackend.BackendStartException;
+import dev.managedbackend.internal.os.PrivateFolder;
 
 /**
  * Ports are leased across JVMs through byte-range locks on one file in the state folder; the
@@ -52,8 +53,12 @@ class PortAllocatorTests {
         assertThat(allocator.leaseFixed(FIXED)).describedAs("lease while the other JVM holds it").isNull();
         assertThatThrownBy(() -> allocator.pick("127.0.0.1", FIXED, FIXED, Set.of()))
                 .isExactlyInstanceOf(BackendStartException.class)
-                .hasMessage("Found no free port on 127.0.0.1 in 19890-19890 after 500 tries. Widen the range "
-                        + "with -Dmanagedbackend.portRange=FROM-TO, or stop what holds these ports.");
+                .hasMessageStartingWith("Found no free port on 127.0.0.1 in 19890-19890 after 500 tries. 500 of "
+                        + "them were leased in " + stateDir.resolve("ports.lock") + ", by pid " + holder.pid()
+                        + " (uid " + PrivateFolder.currentUid() + ": ")
+                .hasMessageContaining(" -cp ... " + LeaseHolder.class.getName() + " " + stateDir + " " + FIXED + ")")
+                .hasMessageEndingWith(". Widen the range with -Dmanagedbackend.portRange=FROM-TO, or stop what holds "
+                        + "these ports.");
 
         holder.destroyForcibly(); // SIGKILL: no code of the holder runs, only the kernel cleans up
         assertThat(holder.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -2,8 +2,6 @@ package dev.managedbackend.internal.container;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +38,7 @@ final class ContainerOutput implements Consumer<OutputFrame> {
         }
         try {
             if (out == null) {
-                out = Files.newOutputStream(log.path(), StandardOpenOption.APPEND);
+                out = log.append();
             }
             out.write(bytes);
             out.flush();

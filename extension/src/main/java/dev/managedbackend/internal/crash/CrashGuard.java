@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 import dev.managedbackend.BackendStartException;
+import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.PrivateFiles;
 import dev.managedbackend.internal.os.PrivateFolder;
 import dev.managedbackend.internal.os.ProcessIdentity;
 
@@ -55,6 +57,7 @@ public final class CrashGuard {
 
     private final Ledger ledger;
     private final Path logDir;
+    private Path watchdogLog;
     private final Map<String, ContainerRegistration> containers = new ConcurrentHashMap<>();
 
     private CrashGuard(Ledger ledger, Path logDir) {
@@ -279,8 +282,23 @@ public final class CrashGuard {
         }
     }
 
-    private Path watchdogLog() {
-        return logDir.resolve("watchdog-" + ProcessIdentity.selfPid() + ".log");
+    /**
+     * Where the watchdog reports: a file created here, new and mode 600, under a name no one can
+     * guess, in the log folder made private; the script then only appends to it. Made once per
+     * guard; if the folder cannot be made private, the watchdog reports nowhere ("").
+     */
+    private synchronized Path watchdogLog() {
+        if (watchdogLog == null) {
+            try {
+                PrivateFiles logs = PrivateFiles.in(logDir,
+                        "The backend log folder (" + ManagedBackend.LOG_DIR_PROPERTY_NAME + ")");
+                watchdogLog = logs.createUnpredictable("watchdog-" + ProcessIdentity.selfPid() + "-", ".log");
+            } catch (IOException | PrivateFolder.NotPrivate e) {
+                LOG.warn("managed-backend: the watchdog gets no log file: " + e.getMessage());
+                watchdogLog = Path.of("");
+            }
+        }
+        return watchdogLog;
     }
 
     /** For tests and diagnostics: the watchdog's pid, if one runs (waits briefly for one that is starting). */

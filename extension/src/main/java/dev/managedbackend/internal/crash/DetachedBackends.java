@@ -3,9 +3,7 @@ package dev.managedbackend.internal.crash;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +13,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import dev.managedbackend.internal.os.BoundedLock;
+import dev.managedbackend.internal.os.PrivateFiles;
 import dev.managedbackend.internal.os.PrivateFolder;
 import dev.managedbackend.internal.os.ProcessGroups;
 import dev.managedbackend.internal.os.ProcessIdentity;
@@ -30,6 +30,9 @@ import dev.managedbackend.internal.os.ProcessStopper;
  * line's {@code reap}) stops whatever of it is left, by its tag, like a dead JVM's.
  */
 public final class DetachedBackends {
+
+    /** How long a start waits for another start of the same name: longer than a default start takes. */
+    private static final Duration NAME_WAIT = Duration.ofMinutes(2);
 
     private DetachedBackends() {
     }
@@ -103,19 +106,30 @@ public final class DetachedBackends {
      * Held while a detached start of {@code name} checks that none of that name runs and starts
      * its own, so that two such starts at the same moment cannot both succeed: the second waits
      * here, then finds the first. An OS lock on one byte (chosen by the name's hash) of
-     * {@code <stateDir>/starts.lock}, so the kernel drops it if the starting JVM dies.
+     * {@code <stateDir>/starts.lock}, so the kernel drops it if the starting JVM dies. Waits at
+     * most two minutes for a start that holds it, then fails naming that process.
      */
     public static AutoCloseable reserveName(Path stateDir, String name) throws IOException, PrivateFolder.NotPrivate {
-        Path dir = PrivateFolder.ensure(stateDir, "The managed-backend state folder");
-        Path file = dir.resolve("starts.lock");
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
-        Optional<String> untrusted = PrivateFolder.untrustedEntry(file);
-        if (untrusted.isPresent()) {
+        return reserveName(stateDir, name, NAME_WAIT);
+    }
+
+    /**
+     * {@link #reserveName(Path, String)}, waiting at most {@code wait} for a start of the same
+     * name to finish; then it fails, naming the process that holds the name.
+     */
+    public static AutoCloseable reserveName(Path stateDir, String name, Duration wait)
+            throws IOException, PrivateFolder.NotPrivate {
+        PrivateFiles files = PrivateFiles.in(stateDir, "The managed-backend state folder");
+        Path file = files.dir().resolve("starts.lock");
+        FileChannel channel = files.openShared("starts.lock");
+        FileLock lock;
+        try {
+            lock = BoundedLock.acquire(channel, file, Math.floorMod(name.hashCode(), 1 << 20), 1, wait,
+                    "another start of a backend named '" + name + "'");
+        } catch (IOException | RuntimeException e) {
             channel.close();
-            throw new IOException("the lock file " + file + " " + untrusted.get() + "; remove it (it is made again)");
+            throw e;
         }
-        FileLock lock = channel.lock(Math.floorMod(name.hashCode(), 1 << 20), 1, false);
         return () -> {
             lock.release();
             channel.close();

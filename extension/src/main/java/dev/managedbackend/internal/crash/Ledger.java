@@ -1,10 +1,8 @@
 package dev.managedbackend.internal.crash;
 
 import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -21,6 +19,7 @@ import org.slf4j.Logger;
 
 import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.internal.os.Logs;
+import dev.managedbackend.internal.os.PrivateFiles;
 import dev.managedbackend.internal.os.PrivateFolder;
 import dev.managedbackend.internal.os.ProcessIdentity;
 
@@ -34,15 +33,16 @@ import dev.managedbackend.internal.os.ProcessIdentity;
 final class Ledger {
 
     private static final Logger LOG = Logs.logger();
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     /** A half-written entry (its writer died between write and rename) is dropped after this. */
     private static final Duration STALE_PARTIAL = Duration.ofMinutes(10);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final Path dir;
+    private final PrivateFiles files;
 
-    private Ledger(Path dir) {
-        this.dir = dir;
+    private Ledger(PrivateFiles files) {
+        this.dir = files.dir();
+        this.files = files;
     }
 
     /**
@@ -52,7 +52,8 @@ final class Ledger {
     static Ledger open(Path stateDir) throws PrivateFolder.NotPrivate {
         String what = "The managed-backend state folder (" + ManagedBackend.STATE_DIR_PROPERTY_NAME + ")";
         PrivateFolder.ensure(stateDir, what);
-        return new Ledger(PrivateFolder.ensure(stateDir.resolve("ledger"), "The crash ledger in " + what));
+        return new Ledger(PrivateFiles.in(stateDir.resolve("ledger"), "The crash ledger (" + ManagedBackend.STATE_DIR_PROPERTY_NAME
+                + "/ledger)"));
     }
 
     Path dir() {
@@ -65,9 +66,9 @@ final class Ledger {
     }
 
     /**
-     * Writes an entry of this JVM; it appears whole or not at all. Plain {@code java.io}: its
-     * classes are loaded in every JVM already, where the NIO equivalent costs milliseconds of
-     * class loading on the first backend start.
+     * Writes an entry of this JVM; it appears whole or not at all, created new (mode 600, never
+     * through a planted link) under a temporary name and renamed, after the folder's identity
+     * is checked again ({@link PrivateFiles}).
      */
     Path write(LedgerEntry entry) throws IOException {
         return write(ownPrefix() + SEQUENCE.incrementAndGet() + LedgerEntry.SUFFIX, entry);
@@ -79,22 +80,7 @@ final class Ledger {
     }
 
     private Path write(String name, LedgerEntry entry) throws IOException {
-        File partial = new File(dir.toFile(), name + ".partial");
-        try (FileOutputStream out = new FileOutputStream(partial)) {
-            out.write(entry.format().getBytes(StandardCharsets.UTF_8));
-        }
-        if (POSIX) { // rw------- (the folder is owner-only anyway)
-            partial.setReadable(false, false);
-            partial.setWritable(false, false);
-            partial.setReadable(true, true);
-            partial.setWritable(true, true);
-        }
-        File file = new File(dir.toFile(), name);
-        if (!partial.renameTo(file)) { // rename(2): atomic, and replaces an existing entry
-            partial.delete();
-            throw new IOException("could not rename " + partial + " to " + file);
-        }
-        return file.toPath();
+        return files.replace(name, entry.format().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -107,6 +93,7 @@ final class Ledger {
      */
     Path detach(Path existing, LedgerEntry detached) throws IOException {
         rewrite(existing, detached);
+        files.checkIdentity();
         File target = new File(dir.toFile(), detached.detachedName());
         if (!existing.toFile().renameTo(target)) {
             throw new IOException("could not rename " + existing + " to " + target);
