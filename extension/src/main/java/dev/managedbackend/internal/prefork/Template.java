@@ -2,6 +2,7 @@ package dev.managedbackend.internal.prefork;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.InputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.ByteBuffer;
@@ -30,8 +31,9 @@ import org.slf4j.Logger;
 
 import dev.managedbackend.internal.crash.CrashGuard;
 import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.PrivateFiles;
+import dev.managedbackend.internal.os.PrivateFolder;
 import dev.managedbackend.internal.os.ProcessGroups;
-import dev.managedbackend.internal.os.ProcessIdentity;
 import dev.managedbackend.internal.os.ProcessStopper;
 import dev.managedbackend.internal.os.Logs;
 
@@ -112,7 +114,6 @@ public final class Template implements AutoCloseable {
         int number = SEQUENCE.incrementAndGet();
         String name = "prefork-" + number;
         String tag = OwnerTag.of(name);
-        Path log = logDir.resolve(name + "-" + ProcessIdentity.selfPid() + ".log");
         ControlChannel channel;
         try {
             channel = ControlChannel.open();
@@ -133,15 +134,20 @@ public final class Template implements AutoCloseable {
         Optional<List<String>> grouped = ProcessGroups.inOwnGroup(argv, spec.dir(), env);
         grouped.ifPresent(builder::command);
         long importOutputFrom;
+        Path log;
         try {
-            Files.createDirectories(logDir);
-            Files.writeString(log, "[managed-backend] prefork template " + number + ": " + String.join(" ", shown)
-                    + "  (in " + spec.dir() + ")" + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // like a backend's log: created new under a name no one can guess, in the private log folder
+            PrivateFiles folder = PrivateFiles.in(logDir, "The backend log folder");
+            log = folder.createUnpredictable(name + "-", ".log");
+            try (OutputStream out = folder.append(log)) {
+                out.write(("[managed-backend] prefork template " + number + ": " + String.join(" ", shown)
+                        + "  (in " + spec.dir() + ")" + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
+            }
             importOutputFrom = Files.size(log);
-        } catch (IOException e) {
+            folder.checkedForReopen(log);
+        } catch (IOException | PrivateFolder.NotPrivate e) {
             channel.close();
-            throw new NoFork("could not write the template's log " + log + ": " + e.getMessage(), true);
+            throw new NoFork("could not create the template's log in " + logDir + ": " + e.getMessage(), true);
         }
         // everything it and the app print goes to its log, as a cold start's goes to the backend's
         builder.redirectInput(Redirect.from(new File("/dev/null")))
