@@ -27,26 +27,33 @@ gone() { ! alive "$1"; }
 . "$SCRIPT_DIR/lib-setup-dir.sh"
 
 cp "$(command -v sleep)" "$WORK/dockerd"
-# fake_dockerd: starts one; its pid in $pid (no command substitution: the list of what to stop is ours)
-fake_dockerd() { setsid "$WORK/dockerd" 300 </dev/null >/dev/null 2>&1 & pid=$!; started+=("$pid"); }
+# fake_dockerd: starts one, its pid in $pid (no command substitution: the list of what to stop is ours);
+# recorded_fake_dockerd also records it, as setup-docker.sh does
+fake_dockerd() {
+    setsid "$WORK/dockerd" 300 </dev/null >/dev/null 2>&1 & pid=$!; started+=("$pid")
+    # until setsid has exec'd it (polled, at most 5 s): a real dockerd is stopped long after
+    for _ in $(seq 50); do [ "$(readlink "/proc/$pid/exe")" = "$WORK/dockerd" ] && return 0; sleep 0.1; done
+    log "the stand-in dockerd $pid did not start"; exit 1
+}
+recorded_fake_dockerd() { fake_dockerd; dockerd_record "$pid" "$WORK/dockerd"; }
 
 setup_dir_private
 check "the folder is made mode 700" [ "$(stat -c %a "$SETUP_DIR")" = 700 ]
 
-fake_dockerd; dockerd_record "$pid"
+recorded_fake_dockerd
 check "the recorded dockerd is stopped" bash "$SCRIPT_DIR/stop-docker.sh"
 check "... and is gone" gone "$pid"
 check "... and its record removed" [ ! -e "$PID_FILE" ]
 
-fake_dockerd; dockerd_record "$pid"; sed -i 's/^start=.*/start=1/' "$PID_FILE"
+recorded_fake_dockerd; sed -i 's/^start=.*/start=1/' "$PID_FILE"
 check "a pid whose start time differs (reused) is refused" bash -c "! bash '$SCRIPT_DIR/stop-docker.sh'"
 check "... and left running" alive "$pid"
 
-sleep 300 >/dev/null 2>&1 & other=$!; started+=("$other"); dockerd_record "$other"
+sleep 300 >/dev/null 2>&1 & other=$!; started+=("$other"); dockerd_record "$other" "$(command -v sleep)"
 check "a process that is not a dockerd is refused" bash -c "! bash '$SCRIPT_DIR/stop-docker.sh'"
 check "... and left running" alive "$other"
 
-fake_dockerd; dockerd_record "$pid"; chmod 755 "$SETUP_DIR"
+recorded_fake_dockerd; chmod 755 "$SETUP_DIR"
 check "a record in a folder others can read or write is refused" bash -c "! bash '$SCRIPT_DIR/stop-docker.sh' 2>/dev/null"
 check "... and the process left running" alive "$pid"
 chmod 700 "$SETUP_DIR"; rm -f "$PID_FILE"

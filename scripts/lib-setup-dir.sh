@@ -49,11 +49,13 @@ process_start_time() {
     echo "${fields[19]}"
 }
 
-# dockerd_record PID: what identifies the dockerd just started.
+# dockerd_record PID EXE: what identifies the dockerd just started from the program EXE. The
+# executable is the program's real path, not read from /proc: the process may not have exec'd it
+# yet (setsid runs first); its start time is the same before and after the exec.
 dockerd_record() {
     local start exe
     start="$(process_start_time "$1")" || start=""
-    exe="$(readlink -- "/proc/$1/exe" 2>/dev/null)" || exe=""
+    exe="$(readlink -f -- "$2")"
     printf 'pid=%s\nstart=%s\nexe=%s\n' "$1" "$start" "$exe" >"$PID_FILE.new"
     mv -f -- "$PID_FILE.new" "$PID_FILE"
 }

@@ -53,7 +53,7 @@ else
         rm -f "$DOCKERD_LOG"
         (set -C; : >"$DOCKERD_LOG")
         setsid dockerd -H unix:///var/run/docker.sock </dev/null >>"$DOCKERD_LOG" 2>&1 &
-        dockerd_record "$!"
+        dockerd_record "$!" "$(command -v dockerd)"
     fi
     pid="$(dockerd_recorded_pid)"
     waited=0
