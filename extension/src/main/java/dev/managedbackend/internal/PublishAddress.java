@@ -21,8 +21,13 @@ public record PublishAddress(Optional<String> configured) {
     /** Docker's own rule for a host IP of {@code ""}: every address of the engine's host. */
     public static final String EVERY_ADDRESS = "";
     private static final String LOOPBACK = "127.0.0.1";
-    /** An IPv4 or IPv6 literal, so that checking it never asks a name server. */
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    /**
+     * An IPv4 literal (four numbers up to 255) or something with a colon, which the JDK parses as
+     * an IPv6 literal only: checking either never asks a name server.
+     */
+    private static final Pattern IP_LITERAL = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)"
+                    + "|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     /** {@code auto}, or an IP address; anything else is refused with a message naming the key. */
     public static PublishAddress parse(String raw) {
