@@ -125,16 +125,36 @@ class EnvFileTests {
         assertThat(temp.resolve("other")).doesNotExist();
     }
 
+    /**
+     * The audit's case, as a second local user (uid 12345, through setpriv, as root in CI): in a
+     * project folder that user can write, they plant {@code web/.env.local} as a link to a file of
+     * root's. The edit is refused, and root's file keeps its text.
+     */
+    @Test
+    void aLinkPlantedByAnotherUserIsRefused() throws Exception {
+        requireRoot();
+        Path secret = Files.writeString(temp.resolve("authorized_keys"), "ssh-ed25519 AAAA root@host\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path project = Files.createDirectories(temp.resolve("shared-project"));
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(project, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Process plant = new ProcessBuilder("setpriv", "--reuid", "12345", "--regid", "12345", "--clear-groups", "sh", "-c",
+                "mkdir web && ln -s \"$0\" web/.env.local", secret.toString())
+                .directory(project.toFile()).redirectErrorStream(true).start();
+        assertThat(plant.waitFor()).describedAs(new String(plant.getInputStream().readAllBytes())).isZero();
+        Path link = project.resolve("web/.env.local");
+        assertThat(Files.getAttribute(link, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(12345);
+
+        assertThatThrownBy(() -> EnvFile.set(project, link, "API", "http://x:1")).isInstanceOf(EnvFile.Refused.class)
+                .hasMessageContaining(link + " is a symbolic link (to " + secret + ")");
+
+        assertThat(Files.readString(secret)).isEqualTo("ssh-ed25519 AAAA root@host\n");
+    }
+
     /** As root (CI), a file of another user: the edit keeps its owner and group, as an edit in place would. */
     @Test
     void theOwnerAndGroupAreKept() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!root) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI runs as root, which this test needs to give a file to another user");
-            }
-            assumeTrue(false, "needs root to give a file to another user");
-        }
+        requireRoot();
         Path file = Files.writeString(temp.resolve(".env"), "API=old\n");
         new ProcessBuilder("chown", "12345:12346", file.toString()).inheritIO().start().waitFor();
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
@@ -145,5 +165,15 @@ class EnvFileTests {
         assertThat(Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(12345);
         assertThat(Files.getAttribute(file, "unix:gid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(12346);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-rw-r--");
+    }
+
+    /** Root gives files to another user; CI runs as root, so there the test must run, not skip. */
+    private static void requireRoot() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("CI runs as root, which this test needs to act as or for another user");
+            }
+            assumeTrue(false, "needs root to act as or for another user");
+        }
     }
 }
