@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Make a Docker engine available on this machine (as root):
 #  - installs docker.io and debootstrap with apt if missing;
-#  - if `docker info` fails, starts dockerd in the background (log: /tmp/dockerd.log) and
-#    records its pid in /tmp/managed-backend-dockerd.pid, then waits (at most
-#    DOCKER_START_TIMEOUT seconds, default 60) until `docker info` answers.
-#    dockerd listens on its unix socket and on tcp://127.0.0.1:2375 (plain HTTP, loopback
-#    only): the crash-guard tests check that a container recorded against a tcp:// engine is
-#    removed through that address.
+#  - if `docker info` fails, starts dockerd in the background, listening on its unix socket only,
+#    and waits (at most DOCKER_START_TIMEOUT seconds, default 60) until `docker info` answers.
+#    No TCP listener: an engine on tcp without TLS is root for every local user (and for a web
+#    page, by DNS rebinding). Tests of a tcp:// engine start a relay of their own for their own
+#    duration (socat, installed by scripts/setup.sh).
+#  - its log and what identifies it (pid, start time, executable) go to a private folder,
+#    $MANAGED_BACKEND_SETUP_DIR or /run/managed-backend-setup (mode 700, owned by root, refused
+#    if it is a link or anyone else could write it), never to predictable names in /tmp.
 # scripts/stop-docker.sh stops a dockerd that this script started, and no other.
 # Idempotent: an engine that already answers is left alone.
 set -euo pipefail
@@ -14,12 +16,10 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scripts/lib-apt.sh
 . "$SCRIPT_DIR/lib-apt.sh"
+# shellcheck source=scripts/lib-setup-dir.sh
+. "$SCRIPT_DIR/lib-setup-dir.sh"
 
-PID_FILE="${MANAGED_BACKEND_DOCKERD_PID_FILE:-/tmp/managed-backend-dockerd.pid}"
-DOCKERD_LOG="${DOCKERD_LOG:-/tmp/dockerd.log}"
 START_TIMEOUT="${DOCKER_START_TIMEOUT:-60}"
-# Loopback only: an engine on tcp without TLS is root for whoever can reach it.
-DOCKER_TCP=127.0.0.1:2375
 log() { echo "[setup-docker] $*" >&2; }
 
 need=()
@@ -33,13 +33,15 @@ command -v dockerd >/dev/null 2>&1 || { apt_wait_for_lock; apt_install docker.io
 
 if docker info >/dev/null 2>&1; then
     log "a Docker engine already answers; leaving it alone"
-    if ! docker -H "tcp://$DOCKER_TCP" version >/dev/null 2>&1; then
-        log "it does not listen on tcp://$DOCKER_TCP: the tcp:// crash-guard tests will fail;" \
-            "if this script started it: scripts/stop-docker.sh && scripts/setup-docker.sh"
+    # An engine started by an earlier version of this script also listened on tcp://127.0.0.1:2375.
+    if command -v ss >/dev/null 2>&1 && [ -n "$(ss -Hltn 'sport = :2375' 2>/dev/null)" ]; then
+        log "warning: something listens on port 2375 (a Docker engine on tcp without TLS is root for every" \
+            "local user); if an earlier version of this script started it, stop that dockerd and run this again"
     fi
 else
-    if [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; then
-        log "dockerd $(cat "$PID_FILE") (started earlier by this script) is still coming up"
+    setup_dir_private
+    if dockerd_ours_running; then
+        log "dockerd $(dockerd_recorded_pid) (started earlier by this script) is still coming up"
     else
         [ "$(id -u)" = 0 ] || { log "need root to start dockerd"; exit 1; }
         if pgrep -x dockerd >/dev/null 2>&1; then
@@ -47,10 +49,13 @@ else
             exit 1
         fi
         log "starting dockerd (log: $DOCKERD_LOG)"
-        setsid dockerd -H unix:///var/run/docker.sock -H "tcp://$DOCKER_TCP" </dev/null >"$DOCKERD_LOG" 2>&1 &
-        echo $! >"$PID_FILE"
+        # The log is created in the private folder: no link planted elsewhere can redirect it.
+        rm -f "$DOCKERD_LOG"
+        (set -C; : >"$DOCKERD_LOG")
+        setsid dockerd -H unix:///var/run/docker.sock </dev/null >>"$DOCKERD_LOG" 2>&1 &
+        dockerd_record "$!" "$(command -v dockerd)"
     fi
-    pid="$(cat "$PID_FILE")"
+    pid="$(dockerd_recorded_pid)"
     waited=0
     until docker info >/dev/null 2>&1; do
         if ! kill -0 "$pid" 2>/dev/null; then

@@ -113,6 +113,17 @@ public @interface ManagedBackend {
      * Docker is missing; the default {@code false} fails, so a broken engine cannot go unnoticed.
      */
     String CONTAINER_SKIP_WITHOUT_DOCKER_PROPERTY_NAME = "managedbackend.container.skipWithoutDocker";
+    /**
+     * The host address a container's port is published on. Default {@code auto}: the loopback
+     * address {@code 127.0.0.1} where the engine's mapped ports are reached at a loopback address
+     * (an engine on this machine: its unix socket, a named pipe, or {@code tcp://} to a loopback
+     * address), so the app under test is not reachable from the network; else (a remote engine, a
+     * Docker-in-Docker service) every address of the engine's host, Docker's own default, since
+     * the tests reach the port from another host. An IP address here publishes on that address
+     * only, e.g. the Docker-in-Docker service's own; {@code 0.0.0.0} publishes on every IPv4
+     * address.
+     */
+    String CONTAINER_BIND_ADDRESS_PROPERTY_NAME = "managedbackend.container.bindAddress";
 
     /**
      * Names the backend when a test has several; {@code @BackendUrl("name")} picks it.

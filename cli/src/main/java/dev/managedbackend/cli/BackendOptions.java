@@ -77,6 +77,11 @@ final class BackendOptions {
             + "(NAME = VALUE); options given here win")
     Path config;
 
+    /** The folder {@code --env-file} must lie in: the {@code --config} file's folder, else the working folder. */
+    Path project() {
+        return config != null ? config.toAbsolutePath().normalize().getParent() : Path.of("").toAbsolutePath();
+    }
+
     /** The key {@code --env-file} sets. */
     String envKey() {
         return envKey == null ? "BACKEND_URL" : envKey;

@@ -31,7 +31,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * and {@code #} comments are skipped; an option that takes several values ({@code env}, {@code
  * arg}) may be repeated. Relative paths ({@code dir}, {@code dockerfile}, {@code env-file}, a
  * {@code python} with a {@code /}) are relative to the file's folder, so the file works from any
- * working directory. Options on the command line win over the file's.
+ * working directory, and may not leave it ({@code ..}): the file's folder is the project.
+ * Options on the command line win over the file's.
  */
 final class ConfigFile {
 
@@ -93,7 +94,14 @@ final class ConfigFile {
                         + option.paramLabel());
             }
             if (PATHS.contains(name) && (!name.equals("--python") || value.contains("/"))) {
-                value = base.resolve(value).normalize().toString();
+                Path resolved = base.resolve(value).normalize();
+                if (!Path.of(value).isAbsolute() && !resolved.startsWith(base)) {
+                    throw new Invalid(where + ": " + matcher.group(1) + " = " + value + " leads out of the config file's "
+                            + "folder " + base + " (to " + resolved + "): a relative path in a config file stays inside "
+                            + "the project the file sits in. Put the config file in the project's top folder, or give "
+                            + name + " on the command line");
+                }
+                value = resolved.toString();
             }
             args.add(name);
             args.add(value);

@@ -7,21 +7,25 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.managedbackend.internal.BackendRedirects;
+
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * A backend's health right now: one {@code GET <url><healthPath>} (2xx is healthy, redirects
- * within the backend followed), or, without a health path, whether its port accepts a
- * connection. Over OkHttp, as the library's readiness check (the JDK's client offers an h2c
- * upgrade that uvicorn 0.17 rejects).
+ * A backend's health right now: one {@code GET <url><healthPath>} (2xx is healthy; redirects
+ * followed only within the backend, by the rule readiness uses, {@link BackendRedirects}), or,
+ * without a health path, whether its port accepts a connection. Over OkHttp, as the library's
+ * readiness check (the JDK's client offers an h2c upgrade that uvicorn 0.17 rejects).
  */
 final class Health {
 
     private static final OkHttpClient CLIENT = new OkHttpClient.Builder()
             .proxy(Proxy.NO_PROXY) // backends are local
             .retryOnConnectionFailure(false)
+            .followRedirects(false) // OkHttp's default follows them anywhere: BackendRedirects decides
             .connectTimeout(Duration.ofSeconds(1))
             .readTimeout(Duration.ofSeconds(3))
             .build();
@@ -43,11 +47,29 @@ final class Health {
                 return new Result(false, "port " + uri.getPort() + " does not accept connections: " + e.getMessage());
             }
         }
-        Request request = new Request.Builder().url(url + healthPath).build();
-        try (Response response = CLIENT.newCall(request).execute()) {
-            return new Result(response.isSuccessful(), response.code() + " GET " + healthPath);
+        try {
+            HttpUrl target = HttpUrl.get(url + healthPath);
+            for (int redirects = 0; ; redirects++) {
+                // a new connection each time, as readiness does: none left stale by a server that closed it
+                try (Response response = CLIENT.newCall(new Request.Builder().url(target)
+                        .header("Connection", "close").build()).execute()) {
+                    HttpUrl next = BackendRedirects.target(target, response);
+                    if (response.isSuccessful() || next == null || redirects == BackendRedirects.MAX) {
+                        return answer(target, response);
+                    }
+                    target = next;
+                }
+            }
         } catch (IOException | IllegalArgumentException e) {
             return new Result(false, "GET " + healthPath + " got no answer: " + e.getMessage());
         }
+    }
+
+    private static Result answer(HttpUrl asked, Response response) {
+        String path = asked.encodedPath() + (asked.encodedQuery() == null ? "" : "?" + asked.encodedQuery());
+        String location = response.header("Location");
+        return new Result(response.isSuccessful(), response.code() + " GET " + path
+                + (location != null && response.isRedirect() && BackendRedirects.target(asked, response) == null
+                        ? " to " + location + ", not followed: it leaves the backend" : ""));
     }
 }

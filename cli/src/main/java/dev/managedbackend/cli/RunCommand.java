@@ -49,16 +49,45 @@ final class RunCommand extends BackendCommand {
         }
         Settings settings = common.settings();
         PrintWriter err = command().getErr();
+        if (backend.envFile != null) {
+            try {
+                EnvFile.checked(backend.project(), backend.envFile); // refused before anything starts
+            } catch (EnvFile.Refused e) {
+                throw usage(e.getMessage());
+            }
+        }
         try (Backend started = builder.start()) {
             String url = started.baseUrl().toString();
+            EnvFile.Edit edit = null;
             if (backend.envFile != null) {
-                boolean existed = EnvFile.set(backend.envFile, backend.envKey(), url);
-                err.println("[managed-backend] " + (existed ? "set " : "added ") + backend.envKey() + "=" + url
-                        + " in " + backend.envFile);
+                try {
+                    edit = EnvFile.set(backend.project(), backend.envFile, backend.envKey(), url);
+                } catch (EnvFile.Refused e) {
+                    throw usage(e.getMessage());
+                }
+                err.println("[managed-backend] " + (edit.previous().isEmpty() ? "added " : "set ") + backend.envKey()
+                        + "=" + url + " in " + backend.envFile + " while the command runs");
                 err.flush();
             }
-            return runCommand(url, settings.stopTimeout(), err);
+            try {
+                return runCommand(url, settings.stopTimeout(), err);
+            } finally {
+                if (edit != null) {
+                    giveBack(edit, err);
+                }
+            }
         }
+    }
+
+    /** The env file's key as it was before the run, so that no dev server is left pointing at a dead port. */
+    private static void giveBack(EnvFile.Edit edit, PrintWriter err) {
+        try {
+            err.println("[managed-backend] " + EnvFile.restore(edit));
+        } catch (IOException | EnvFile.Refused e) {
+            err.println("[managed-backend] could not give " + edit.key() + " in " + edit.file() + " back its value "
+                    + "before the run: " + e.getMessage() + ". It still holds " + edit.value() + "; edit it by hand.");
+        }
+        err.flush();
     }
 
     private int runCommand(String url, Duration grace, PrintWriter err) {

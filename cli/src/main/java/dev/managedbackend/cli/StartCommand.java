@@ -42,6 +42,13 @@ final class StartCommand extends BackendCommand {
             throw usage("-D" + CrashGuard.ENABLED_PROPERTY + "=false: a backend that outlives this command needs the "
                     + "crash ledger, which that turns off; remove it");
         }
+        if (backend.envFile != null) {
+            try {
+                EnvFile.checked(backend.project(), backend.envFile); // refused before anything starts
+            } catch (EnvFile.Refused e) {
+                throw usage(e.getMessage());
+            }
+        }
         var builder = builder().env(OwnerTag.DETACHED_VARIABLE, "1");
         Settings settings = common.settings();
         PrintWriter err = command().getErr();
@@ -59,16 +66,25 @@ final class StartCommand extends BackendCommand {
             started = builder.start();
             try {
                 if (backend.envFile != null) {
-                    boolean existed = EnvFile.set(backend.envFile, backend.envKey(), started.baseUrl().toString());
-                    err.println("[managed-backend] " + (existed ? "set " : "added ") + backend.envKey() + "="
-                            + started.baseUrl() + " in " + backend.envFile);
+                    EnvFile.Edit edit = EnvFile.set(backend.project(), backend.envFile, backend.envKey(),
+                            started.baseUrl().toString());
+                    try {
+                        EnvFileRecords.keep(settings.stateDir(), backend.name, edit);
+                    } catch (IOException | PrivateFolder.NotPrivate e) {
+                        EnvFile.restore(edit);
+                        throw new IOException("what to give back on stop could not be kept in the state folder: "
+                                + e.getMessage(), e);
+                    }
+                    err.println("[managed-backend] " + (edit.previous().isEmpty() ? "added " : "set ") + backend.envKey()
+                            + "=" + started.baseUrl() + " in " + backend.envFile + "; managed-backend stop "
+                            + (edit.previous().isEmpty() ? "removes it again" : "gives it back its value before start"));
                 }
                 ((RunningBackend) started).detach();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | EnvFile.Refused | RuntimeException e) {
                 started.close();
                 throw new ManagedBackendCli.Failure("backend '" + backend.name + "' was ready at " + started.baseUrl()
-                        + ", but " + (e instanceof IOException ? "--env-file " + backend.envFile + " could not be "
-                                + "written: " + e : "could not be detached: " + e.getMessage())
+                        + ", but " + (e instanceof RuntimeException ? "could not be detached: " + e.getMessage()
+                                : "--env-file " + backend.envFile + " could not be edited: " + e.getMessage())
                         + ". It was stopped.", e);
             }
         } catch (PrivateFolder.NotPrivate e) {

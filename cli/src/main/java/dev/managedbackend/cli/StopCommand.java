@@ -1,7 +1,9 @@
 package dev.managedbackend.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import dev.managedbackend.internal.Settings;
@@ -53,6 +55,9 @@ final class StopCommand implements Callable<Integer> {
         String wanted = name == null ? "default" : name;
         List<DetachedBackends.Found> chosen = known.stream().filter(found -> all || found.name().equals(wanted)).toList();
         if (chosen.isEmpty()) {
+            if (!all) {
+                giveBackEnvFile(settings, wanted, err); // its backend died or was reaped: the file still names it
+            }
             err.println("[managed-backend] " + (all ? "no backend that start started is running"
                     : "no backend '" + wanted + "' is running" + (known.isEmpty() ? ""
                             : " (running: " + String.join(", ", known.stream().map(DetachedBackends.Found::name)
@@ -67,6 +72,7 @@ final class StopCommand implements Callable<Integer> {
             if (left.isEmpty()) {
                 err.println("[managed-backend] stopped backend '" + backend.name() + "' (pid " + backend.pid() + ", "
                         + backend.url() + (backend.alive() ? "" : "; it was no longer running") + ")");
+                giveBackEnvFile(settings, backend.name(), err);
             } else {
                 failed++;
                 err.println("[managed-backend] backend '" + backend.name() + "' (pid " + backend.pid() + ") was "
@@ -77,5 +83,32 @@ final class StopCommand implements Callable<Integer> {
         }
         err.flush();
         return failed == 0 ? 0 : ManagedBackendCli.FAILURE;
+    }
+
+    /** The --env-file key that start set, given back the value it had before, as start's record says. */
+    private static void giveBackEnvFile(Settings settings, String name, PrintWriter err) {
+        Optional<EnvFile.Edit> edit;
+        try {
+            edit = EnvFileRecords.find(settings.stateDir(), name);
+        } catch (IOException | PrivateFolder.NotPrivate e) {
+            err.println("[managed-backend] could not read what start changed in an --env-file for '" + name + "': "
+                    + e.getMessage());
+            return;
+        }
+        if (edit.isEmpty()) {
+            return;
+        }
+        try {
+            err.println("[managed-backend] " + EnvFile.restore(edit.get()));
+        } catch (IOException | EnvFile.Refused e) {
+            err.println("[managed-backend] could not give " + edit.get().key() + " in " + edit.get().file() + " back "
+                    + "its value before start: " + e.getMessage() + ". It still holds " + edit.get().value()
+                    + "; edit it by hand.");
+        }
+        try {
+            EnvFileRecords.forget(settings.stateDir(), name);
+        } catch (IOException | PrivateFolder.NotPrivate e) {
+            err.println("[managed-backend] could not remove start's record of the --env-file edit: " + e.getMessage());
+        }
     }
 }

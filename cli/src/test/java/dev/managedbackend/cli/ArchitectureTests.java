@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
+import dev.managedbackend.internal.BackendRedirects;
 import dev.managedbackend.internal.Config;
 import dev.managedbackend.internal.PortAllocator;
 import dev.managedbackend.internal.RunningBackend;
@@ -46,7 +47,7 @@ class ArchitectureTests {
                         .and(not(belongToAnyOf(RunningBackend.class, Settings.class, Config.class, PortAllocator.class,
                                 CrashGuard.class, DetachedBackends.class, LedgerSweep.class, PortHolder.class,
                                 OwnerTag.class, OshiProcessTable.class, ProcessTable.class, ProcessIdentity.class, ProcessStopper.class,
-                                PrivateFolder.class))))
+                                PrivateFolder.class, BackendRedirects.class))))
                 .check(CLASSES);
     }
 }

@@ -78,8 +78,17 @@ final class Cli implements AutoCloseable {
         return finish(spawn(env, args));
     }
 
+    /** {@code java -jar <jar> ARGS} in the folder {@code dir}, as a user runs it from a project's folder. */
+    Result runIn(Path dir, String... args) throws IOException, InterruptedException {
+        return finish(spawn(Map.of(), dir, args));
+    }
+
     /** Starts {@code java -jar <jar> ARGS}; its output goes to files, read by {@link #finish}. */
     Spawned spawn(Map<String, String> env, String... args) throws IOException {
+        return spawn(env, null, args);
+    }
+
+    private Spawned spawn(Map<String, String> env, Path dir, String... args) throws IOException {
         int n = ++runs;
         Path out = temp.resolve("run-" + n + ".out");
         Path err = temp.resolve("run-" + n + ".err");
@@ -87,7 +96,8 @@ final class Cli implements AutoCloseable {
                 "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .directory(dir == null ? null : dir.toFile());
         builder.environment().put("VIRTUAL_ENV", PYTHON.getParent().getParent().toString());
         builder.environment().remove("MANAGED_BACKEND_OWNER");
         builder.environment().putAll(env);

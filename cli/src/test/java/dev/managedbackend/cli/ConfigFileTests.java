@@ -31,6 +31,20 @@ class ConfigFileTests {
     }
 
     @Test
+    void aRelativePathThatLeavesTheConfigFilesFolderIsRefused() throws Exception {
+        Path project = Files.createDirectories(temp.resolve("project"));
+        Path file = Files.writeString(project.resolve("backend.conf"), "app = a:b\nenv-file = web/../../home/.bashrc\n");
+
+        assertThatThrownBy(() -> ConfigFile.read(file, start)).isInstanceOf(ConfigFile.Invalid.class)
+                .hasMessage(file + " line 2: env-file = web/../../home/.bashrc leads out of the config file's folder "
+                        + project + " (to " + temp.resolve("home/.bashrc") + "): a relative path in a config file stays "
+                        + "inside the project the file sits in. Put the config file in the project's top folder, or "
+                        + "give --env-file on the command line");
+        Path inside = Files.writeString(project.resolve("ok.conf"), "dir = backend/../backend\n");
+        assertThat(ConfigFile.read(inside, start)).containsExactly("--dir", project.resolve("backend").toString());
+    }
+
+    @Test
     void anUnknownOptionIsNamedWithItsLineAndAClosMatch() throws Exception {
         Path file = Files.writeString(temp.resolve("c.conf"), "app = a:b\nhealth-pth = /h\n");
         assertThatThrownBy(() -> ConfigFile.read(file, start)).isInstanceOf(ConfigFile.Invalid.class)

@@ -61,6 +61,22 @@ class RunIT {
     }
 
     @Test
+    void theEnvFileHoldsTheUrlWhileTheCommandRunsAndItsValueBeforeAfterwards() throws Exception {
+        Path envLocal = Files.writeString(temp.resolve(".env.local"), "A=1\r\nBACKEND_URL=http://localhost:8000\r\n");
+        Path seen = temp.resolve("seen");
+
+        Cli.Result run = cli.runIn(temp, "run", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(),
+                "--env-file", ".env.local", "--", "sh", "-c", "cat .env.local > " + seen);
+
+        assertThat(run.exit()).describedAs(run.toString()).isZero();
+        String url = run.err().replaceAll("(?s).*set BACKEND_URL=(\\S+) in .*", "$1");
+        assertThat(Files.readString(seen)).isEqualTo("A=1\r\nBACKEND_URL=" + url + "\r\n");
+        assertThat(run.err()).contains("set BACKEND_URL=" + url + " in .env.local while the command runs",
+                "restored BACKEND_URL=http://localhost:8000 in " + envLocal + " (its line before the backend started)");
+        assertThat(Files.readString(envLocal)).isEqualTo("A=1\r\nBACKEND_URL=http://localhost:8000\r\n");
+    }
+
+    @Test
     void whatTheCommandLeavesRunningIsStoppedToo() throws Exception {
         Path pid = temp.resolve("pid");
         Cli.Result run = cli.run("run", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(), "--",

@@ -142,36 +142,71 @@ class StartStopIT {
     }
 
     @Test
-    void envFileChangesOneKeyOfAnExistingEnvLocalAndKeepsEveryOtherLine() throws Exception {
+    void envFileChangesOneKeyOfAnExistingEnvLocalAndStopGivesItBack() throws Exception {
         Path web = Files.createDirectories(temp.resolve("web"));
         Path envLocal = web.resolve(".env.local");
-        Files.writeString(envLocal, String.join("\n",
+        String before = String.join("\n",
                 "# the frontend's settings",
                 "NEXT_PUBLIC_FEATURE=beta",
                 "",
-                "NEXT_PUBLIC_API_URL=http://localhost:8000",
+                "NEXT_PUBLIC_API_URL=http://localhost:8000\r",
                 "export SECRET_TOKEN=\"s3cr3t value\"",
-                "NEXT_PUBLIC_API_URL_SUFFIX=/v1") + "\n");
+                "NEXT_PUBLIC_API_URL_SUFFIX=/v1") + "\n";
+        Files.writeString(envLocal, before);
 
-        Cli.Result start = cli.run("start", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(), "--env-file",
-                envLocal.toString(), "--env-key", "NEXT_PUBLIC_API_URL");
+        Cli.Result start = cli.runIn(temp, "start", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(),
+                "--env-file", "web/.env.local", "--env-key", "NEXT_PUBLIC_API_URL");
 
         assertThat(start.exit()).describedAs(start.toString()).isZero();
-        assertThat(Files.readString(envLocal)).isEqualTo(String.join("\n",
+        assertThat(Files.readString(envLocal)).describedAs("the file, its one CRLF line kept").isEqualTo(String.join("\n",
                 "# the frontend's settings",
                 "NEXT_PUBLIC_FEATURE=beta",
                 "",
-                "NEXT_PUBLIC_API_URL=" + start.lastLine(),
+                "NEXT_PUBLIC_API_URL=" + start.lastLine() + "\r",
                 "export SECRET_TOKEN=\"s3cr3t value\"",
                 "NEXT_PUBLIC_API_URL_SUFFIX=/v1") + "\n");
-        assertThat(start.err()).contains("set NEXT_PUBLIC_API_URL=" + start.lastLine() + " in " + envLocal);
+        assertThat(start.err()).contains("set NEXT_PUBLIC_API_URL=" + start.lastLine() + " in web/.env.local; "
+                + "managed-backend stop gives it back its value before start");
 
         // without --env-key: BACKEND_URL, in a file that does not exist yet
         Path fresh = temp.resolve("other/.env");
-        Cli.Result second = cli.run("start", "--name", "second", "--app", "app.main:app", "--dir",
+        Cli.Result second = cli.runIn(temp, "start", "--name", "second", "--app", "app.main:app", "--dir",
                 Cli.SAMPLE.toString(), "--env-file", fresh.toString());
         assertThat(second.exit()).describedAs(second.toString()).isZero();
         assertThat(Files.readString(fresh)).isEqualTo("BACKEND_URL=" + second.lastLine() + "\n");
+
+        Cli.Result stop = cli.run("stop", "--all");
+        assertThat(stop.exit()).describedAs(stop.toString()).isZero();
+        assertThat(stop.err()).contains("restored NEXT_PUBLIC_API_URL=http://localhost:8000 in " + envLocal
+                + " (its line before the backend started)", "removed BACKEND_URL from " + fresh + " (it was not there before the backend started)");
+        assertThat(Files.readString(envLocal)).isEqualTo(before);
+        assertThat(Files.readString(fresh)).isEmpty();
+    }
+
+    @Test
+    void anEnvFileThroughALinkOrOutsideTheProjectIsRefusedBeforeAnythingStarts() throws Exception {
+        Path home = Files.createDirectories(temp.resolve("home"));
+        Path bashrc = Files.writeString(home.resolve(".bashrc"), "alias ll='ls -l'\n");
+        Path project = Files.createDirectories(temp.resolve("project"));
+        Files.createDirectories(project.resolve("web"));
+        Path link = Files.createSymbolicLink(project.resolve("web/.env.local"), bashrc);
+
+        Cli.Result linked = cli.runIn(project, "start", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(),
+                "--env-file", "web/.env.local");
+
+        assertThat(linked.exit()).describedAs(linked.toString()).isEqualTo(2);
+        assertThat(linked.err()).startsWith("managed-backend: --env-file web/.env.local: " + link + " is a symbolic link "
+                + "(to " + bashrc + "); the file is edited only where it is, never through a link");
+        assertThat(Files.readString(bashrc)).isEqualTo("alias ll='ls -l'\n");
+        assertThat(cli.tagged()).describedAs("nothing started").isEmpty();
+
+        Cli.Result outside = cli.runIn(project, "start", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(),
+                "--env-file", "../home/.bashrc");
+        assertThat(outside.exit()).describedAs(outside.toString()).isEqualTo(2);
+        assertThat(outside.err()).startsWith("managed-backend: --env-file ../home/.bashrc is " + bashrc + ", outside "
+                + "the project " + project + ":");
+        assertThat(Files.readString(bashrc)).isEqualTo("alias ll='ls -l'\n");
+        assertThat(cli.tagged()).describedAs("nothing started").isEmpty();
     }
 
     @Test
@@ -182,7 +217,7 @@ class StartStopIT {
                 "# one file instead of start-backend.sh, stop-backend.sh and check-backend.sh",
                 "name = api",
                 "app = app.main:app",
-                "dir = " + project.relativize(Cli.SAMPLE),
+                "dir = " + Cli.SAMPLE, // outside the project: absolute (a relative path may not leave it)
                 "env = FEATURE_FLAG=from-the-file",
                 "--env-file web/.env.local",
                 "env-key = NEXT_PUBLIC_API_URL",

@@ -42,7 +42,6 @@ public final class ReadinessProbe {
     static final Duration BACKOFF_CAP = Duration.ofMillis(500);
     /** Routes exist once uvicorn listens, so a 404 that lasts this long is not going away. */
     static final Duration NOT_FOUND_LIMIT = Duration.ofSeconds(3);
-    private static final int MAX_REDIRECTS = 5;
     /**
      * The first polls come after 1, 2, 4 and 8 ms, then every {@code pollInterval}: a backend forked
      * from a prefork template listens some 15 ms after the fork, a cold one hundreds of
@@ -198,8 +197,8 @@ public final class ReadinessProbe {
                     if (response.isSuccessful()) {
                         return true;
                     }
-                    HttpUrl target = response.isRedirect() ? redirectTarget(url, response) : null;
-                    if (target != null && redirects < MAX_REDIRECTS) {
+                    HttpUrl target = BackendRedirects.target(url, response);
+                    if (target != null && redirects < BackendRedirects.MAX) {
                         url = target; // within the backend: followed
                         continue;
                     }
@@ -224,16 +223,6 @@ public final class ReadinessProbe {
         long remaining = Math.max(1, deadline - System.nanoTime());
         call.timeout().timeout(Math.min(remaining, Duration.ofSeconds(5).toNanos()), TimeUnit.NANOSECONDS);
         return call.execute();
-    }
-
-    /** Where a redirect leads, if it stays on the backend (same scheme, host and port); else null. */
-    private static HttpUrl redirectTarget(HttpUrl from, Response response) {
-        String location = response.header("Location");
-        HttpUrl to = location == null ? null : from.resolve(location);
-        if (to == null || !to.scheme().equals(from.scheme()) || !to.host().equals(from.host()) || to.port() != from.port()) {
-            return null;
-        }
-        return to;
     }
 
     private void recordAnswer(HttpUrl url, Response response) throws IOException {

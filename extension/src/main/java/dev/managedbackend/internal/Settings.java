@@ -21,7 +21,8 @@ public record Settings(
         int portAttempts,
         Path stateDir,
         Map<String, String> containerBuildArgs,
-        boolean skipWithoutDocker) {
+        boolean skipWithoutDocker,
+        PublishAddress containerBindAddress) {
 
     private static final Pattern BUILD_ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
 
@@ -43,7 +44,8 @@ public record Settings(
                 config.string(ManagedBackend.STATE_DIR_PROPERTY_NAME).map(Path::of)
                         .orElseGet(StateDirectory::defaultLocation),
                 buildArgs(config.string(ManagedBackend.CONTAINER_BUILD_ARGS_PROPERTY_NAME, "")),
-                config.bool(ManagedBackend.CONTAINER_SKIP_WITHOUT_DOCKER_PROPERTY_NAME, false));
+                config.bool(ManagedBackend.CONTAINER_SKIP_WITHOUT_DOCKER_PROPERTY_NAME, false),
+                PublishAddress.parse(config.string(ManagedBackend.CONTAINER_BIND_ADDRESS_PROPERTY_NAME, "auto")));
     }
 
     /** {@code "KEY=VALUE,KEY=VALUE"}; a value cannot contain a comma. */

@@ -159,7 +159,8 @@ public final class ContainerLauncher implements BackendLauncher {
         GenericContainer<?> container;
         long started;
         try {
-            container = configure(spec, image.image(), labels, output);
+            container = configure(spec, image.image(), labels, output,
+                    settings.containerBindAddress().hostIp(DockerClientFactory.instance().dockerHostIpAddress()));
             deadline.at(new StartDeadline.Step("Docker had not yet created and started the container of "
                     + image.image(), "Check that the engine answers (docker info) and is not overloaded, or raise "
                     + "startupTimeoutSeconds (it bounds the whole start)."));
@@ -204,7 +205,7 @@ public final class ContainerLauncher implements BackendLauncher {
     }
 
     private static GenericContainer<?> configure(BackendSpec spec, String image, Map<String, String> labels,
-            ContainerOutput output) {
+            ContainerOutput output, String hostIp) {
         GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))
                 .withEnv(spec.env())
                 .withLabels(labels)
@@ -215,6 +216,7 @@ public final class ContainerLauncher implements BackendLauncher {
         // A port binding rather than an exposed port: Testcontainers then does not wait for the
         // mapping to show, which a container that exits at once never does.
         container.setPortBindings(List.of((spec.picksPort() ? "" : spec.port() + ":") + spec.containerPort()));
+        container.withCreateContainerCmdModifier(PortBindings.onHostIp(hostIp));
         if (!spec.args().isEmpty()) {
             container.withCommand(spec.args().toArray(String[]::new));
         }
