@@ -1,16 +1,16 @@
 package dev.managedbackend.internal;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,11 +19,6 @@ import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.PredicateExceptionIgnorer;
 import org.awaitility.pollinterval.PollInterval;
-
-import okhttp3.Call;
-import okhttp3.HttpUrl;
-import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * Where readiness is decided: the backend has not exited, its port listens in a process (or
@@ -191,27 +186,25 @@ public final class ReadinessProbe {
     }
 
     private boolean healthAnswers2xx(long deadline) {
-        HttpUrl url = HttpUrl.get(baseUrl + healthPath);
+        URI url = URI.create(baseUrl + healthPath); // checked by SpecReader
         try {
             for (int redirects = 0; ; redirects++) {
-                try (Response response = get(url, deadline)) {
-                    if (response.isSuccessful()) {
-                        return true;
-                    }
-                    HttpUrl target = response.isRedirect() ? redirectTarget(url, response) : null;
-                    if (target != null && redirects < MAX_REDIRECTS) {
-                        url = target; // within the backend: followed
-                        continue;
-                    }
-                    recordAnswer(url, response);
-                    return false;
+                HttpResponse<String> response = get(url, deadline);
+                if (response.statusCode() / 100 == 2) {
+                    return true;
                 }
+                URI target = isRedirect(response) ? redirectTarget(url, response) : null;
+                if (target != null && redirects < MAX_REDIRECTS) {
+                    url = target; // within the backend: followed
+                    continue;
+                }
+                recordAnswer(url, response);
+                return false;
             }
-        } catch (InterruptedIOException e) {
-            if (Thread.currentThread().isInterrupted() || "interrupted".equals(e.getMessage())) {
-                Thread.currentThread().interrupt(); // Okio may have cleared it
-                throw new Interrupted();
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Interrupted();
+        } catch (HttpTimeoutException e) {
             lastSeen = "GET " + url + " got no answer (timed out)";
         } catch (IOException e) {
             lastSeen = "GET " + url + " failed: " + e;
@@ -219,31 +212,43 @@ public final class ReadinessProbe {
         return false;
     }
 
-    private static Response get(HttpUrl url, long deadline) throws IOException {
-        Call call = HealthClient.get().newCall(new Request.Builder().url(url).header("Connection", "close").build());
+    private static HttpResponse<String> get(URI url, long deadline) throws IOException, InterruptedException {
         long remaining = Math.max(1, deadline - System.nanoTime());
-        call.timeout().timeout(Math.min(remaining, Duration.ofSeconds(5).toNanos()), TimeUnit.NANOSECONDS);
-        return call.execute();
+        return HealthClient.get(url, Duration.ofNanos(Math.min(remaining, Duration.ofSeconds(5).toNanos())));
+    }
+
+    private static boolean isRedirect(HttpResponse<?> response) {
+        int code = response.statusCode();
+        return code == 300 || code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
     }
 
     /** Where a redirect leads, if it stays on the backend (same scheme, host and port); else null. */
-    private static HttpUrl redirectTarget(HttpUrl from, Response response) {
-        String location = response.header("Location");
-        HttpUrl to = location == null ? null : from.resolve(location);
-        if (to == null || !to.scheme().equals(from.scheme()) || !to.host().equals(from.host()) || to.port() != from.port()) {
+    private static URI redirectTarget(URI from, HttpResponse<?> response) {
+        URI to;
+        try {
+            to = response.headers().firstValue("Location").map(from::resolve).orElse(null);
+        } catch (IllegalArgumentException e) {
+            return null; // not a URI: reported as the answer it is
+        }
+        if (to == null || !from.getScheme().equalsIgnoreCase(to.getScheme())
+                || !from.getHost().equalsIgnoreCase(String.valueOf(to.getHost())) || port(to) != port(from)) {
             return null;
         }
         return to;
     }
 
-    private void recordAnswer(HttpUrl url, Response response) throws IOException {
+    private static int port(URI url) {
+        return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    }
+
+    private void recordAnswer(URI url, HttpResponse<String> response) {
         answered = true;
-        String body = response.peekBody(300).string().strip();
-        String location = response.isRedirect() ? response.header("Location") : null;
-        lastAnswer = "GET " + url + " last answered HTTP " + response.code()
+        String body = abbreviate(response.body().strip(), 300);
+        String location = isRedirect(response) ? response.headers().firstValue("Location").orElse(null) : null;
+        lastAnswer = "GET " + url + " last answered HTTP " + response.statusCode()
                 + (location != null ? " redirecting to " + location + ", which is not this backend, so not followed"
                         : body.isEmpty() ? "" : " " + body);
-        if (response.code() != 404) {
+        if (response.statusCode() != 404) {
             notFoundSince = 0;
             return;
         }
@@ -259,22 +264,27 @@ public final class ReadinessProbe {
         }
     }
 
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
+    }
+
     /** The GET paths the app's OpenAPI document lists (FastAPI serves one), as a hint. */
-    private Optional<String> knownPaths(HttpUrl url) {
-        HttpUrl openApi = url.resolve("/openapi.json");
-        if (openApi == null) {
-            return Optional.empty();
-        }
-        try (Response response = get(openApi, System.nanoTime() + Duration.ofSeconds(1).toNanos())) {
-            if (!response.isSuccessful()) {
+    private Optional<String> knownPaths(URI url) {
+        URI openApi = url.resolve("/openapi.json");
+        try {
+            HttpResponse<String> response = get(openApi, System.nanoTime() + Duration.ofSeconds(1).toNanos());
+            if (response.statusCode() / 100 != 2) {
                 return Optional.empty();
             }
             Set<String> paths = new LinkedHashSet<>();
-            Matcher matcher = OPENAPI_GET_PATH.matcher(response.peekBody(100_000).string());
+            Matcher matcher = OPENAPI_GET_PATH.matcher(abbreviate(response.body(), 100_000));
             while (matcher.find() && paths.size() < 10) {
                 paths.add(matcher.group(1));
             }
             return paths.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", paths));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
