@@ -4,6 +4,7 @@ import static dev.managedbackend.TestKit.DIR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
@@ -55,6 +57,11 @@ class FieldScopeTests {
         InstanceMethodCases.pids.clear();
         TestKit.assertAllPassed(TestKit.run(InstanceMethodCases.class), 2);
         assertThat(InstanceMethodCases.pids).hasSize(2);
+    }
+
+    @Test
+    void anOuterInstanceFieldIsAFreshBackendForEachNestedTestToo() {
+        TestKit.assertAllPassed(TestKit.run(OuterInstanceFieldCases.class), 2);
     }
 
     @Test
@@ -176,6 +183,29 @@ class FieldScopeTests {
         void second(Backend backend) {
             assertThat(api.backend()).isSameAs(backend);
             pids.add(backend.pid().getAsLong());
+        }
+    }
+
+    static class OuterInstanceFieldCases {
+        @RegisterExtension
+        ManagedBackendExtension api = new ManagedBackendExtension(hello());
+
+        @BackendUrl("api")
+        URI url;
+
+        @Test
+        void outer(Backend backend) {
+            assertThat(api.backend()).isSameAs(backend);
+            assertThat(url).isEqualTo(backend.baseUrl());
+        }
+
+        @Nested
+        class Inner {
+            @Test
+            void inner(Backend backend) {
+                assertThat(api.backend()).isSameAs(backend);
+                assertThat(url).isEqualTo(backend.baseUrl());
+            }
         }
     }
 
