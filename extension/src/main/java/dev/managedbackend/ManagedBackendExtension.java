@@ -7,7 +7,6 @@ import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -36,15 +35,10 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
 import org.apiguardian.api.API;
 
-import dev.managedbackend.internal.BackendSpec;
-import dev.managedbackend.internal.BackendStarter;
 import dev.managedbackend.internal.BackendsView;
 import dev.managedbackend.internal.Config;
 import dev.managedbackend.internal.Declaration;
-import dev.managedbackend.internal.EnvReferences;
 import dev.managedbackend.internal.RunningBackend;
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.SpecReader;
 
 /**
  * Wires backends into the JUnit lifecycle: those of {@link ManagedBackend} annotations (which
@@ -56,19 +50,21 @@ import dev.managedbackend.internal.SpecReader;
  * }</pre>
  * A static field is a backend of the class ({@link Scope#CLASS} unless the builder says
  * otherwise), an instance field a fresh backend per test; the field's name is the backend's name
- * unless the builder sets one. Annotations and fields of a class are read together, as one set
- * of declarations, and take one way: the same checks, start, injection and stop.
+ * unless the builder sets one. Annotations and fields of a class are checked together, before
+ * anything starts: the same checks, injection, references and stop.
  *
- * <p>Holds no state of its own beyond its builder: what it starts lives in the JUnit Store of
- * the scope it belongs to, so JUnit closes it, in reverse order, whether the tests passed or
- * not. Where a class has several instances of this extension (an annotation and fields), the
- * first to run does the work for all of them.
+ * <p>Holds no started backend of its own: what it starts lives in a {@code LevelPlan} in the JUnit
+ * Store of the level it belongs to, so JUnit closes it, whether the tests passed or not, and the
+ * plan stops its backends in reverse start order. Each instance starts its own: the one the
+ * annotations register starts them all together, each field's instance its field's backend, in
+ * JUnit's registration order ({@code @Order}, then declaration), so a supplier can read an
+ * earlier field's {@link #backend()}.
  * <ul>
- * <li>{@code beforeAll}: starts the class's CLASS backends (and joins or starts its RUN ones),
- *     fills static {@code @BackendUrl} fields;</li>
- * <li>{@code beforeEach}: starts METHOD backends, starts again those a test stopped
- *     ({@link Backend#stop()}), fills instance fields of every test instance (the outer ones
- *     too, for {@code @Nested});</li>
+ * <li>{@code beforeAll}: starts this instance's CLASS backends (and joins or starts its RUN
+ *     ones); the last one to start fills static {@code @BackendUrl} fields;</li>
+ * <li>{@code beforeEach}: starts this instance's METHOD backends; the first instance starts again
+ *     those a test stopped ({@link Backend#stop()}), the last fills instance fields of every test
+ *     instance (the outer ones too, for {@code @Nested});</li>
  * <li>parameters: {@code @BackendUrl}, {@link Backend} and {@link Backends}.</li>
  * </ul>
  */
