@@ -2,7 +2,6 @@ package dev.managedbackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,12 +43,12 @@ class ReadmeXmlSnippetTests {
     }
 
     /** The text of the direct child {@code name} of {@code element}. */
-    private static String text(Element element, String name) throws IOException {
+    private static String text(Element element, String name) {
         for (var node = element.getFirstChild(); node != null; node = node.getNextSibling()) {
             if (node instanceof Element child && child.getTagName().equals(name)) {
                 return child.getTextContent().strip();
             }
         }
-        throw new IOException("no <" + name + "> in <" + element.getTagName() + ">");
+        throw new AssertionError("no <" + name + "> in <" + element.getTagName() + ">");
     }
 }
