@@ -14,7 +14,7 @@ final class Messages {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{pid}|\\{log}|\\{n}|\\{\\.\\.\\.}");
 
-    private static final Pattern DOUBLE_FULL_STOP = Pattern.compile("(?<!\\.)\\.\\.(?![./])");
+    private static final Pattern DOUBLE_FULL_STOP = Pattern.compile("(?<![.\\d])\\.\\.(?![./\\d])");
 
     private Messages() {
     }
@@ -29,7 +29,8 @@ final class Messages {
 
     /**
      * Every message the extension gives is read as a sentence: it does not start with a line
-     * break, and no sentence ends with two full stops (a path's {@code ../} and an ellipsis are fine).
+     * break, and no sentence ends with two full stops (a path's {@code ../}, a range such as
+     * {@code 1..65535} and an ellipsis are fine).
      */
     static void assertWellFormed(String message) {
         if (message == null) {
