@@ -232,8 +232,10 @@ public final class BackendBuilder {
     /**
      * A value that exists only at run time (the URL of a database the test started, a temporary
      * folder, a token): {@code value} is called when the backend starts, in JUnit when its scope
-     * begins (after the extensions registered before it, such as Testcontainers', ran), and its
-     * result is taken literally (a <code>${</code> in it is no reference).
+     * begins (after the extensions registered before it ran: Testcontainers', {@code @TempDir}, an
+     * earlier {@code @RegisterExtension} field, whose {@code backend()} it may read), and its
+     * result is taken literally (a <code>${</code> in it is no reference). For another backend's
+     * URL, {@code env(key, "${name.url}")} needs no order.
      *
      * @param key the variable's name
      * @param value called once per start; its result is the value

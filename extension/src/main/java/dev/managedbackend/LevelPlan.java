@@ -29,7 +29,8 @@ import dev.managedbackend.internal.SpecReader;
  * ({@code ${name.url}}) takes it along: they start together, the target first.
  *
  * <p>Lives in the level's Store, so JUnit closes it when the level ends: it stops what it started,
- * group by group, the last started first.
+ * group by group, the last started first. Synchronized: the tests of a class may run in parallel
+ * and each looks at its class's plan.
  */
 final class LevelPlan implements AutoCloseable {
 
@@ -90,16 +91,16 @@ final class LevelPlan implements AutoCloseable {
     }
 
     /** What the level sees now: its started backends and those of the enclosing levels. */
-    BackendsView view() {
+    synchronized BackendsView view() {
         return current;
     }
 
-    boolean allStarted() {
+    synchronized boolean allStarted() {
         return started.size() == groups.size();
     }
 
     /** Starts the groups {@code extension} owns at this level (none: nothing to do). */
-    void startOwnedBy(ManagedBackendExtension extension, boolean readsAnnotations) {
+    synchronized void startOwnedBy(ManagedBackendExtension extension, boolean readsAnnotations) {
         for (DeclarationGroup group : groups) {
             if (group.ownedBy(extension, readsAnnotations)) {
                 start(group);
@@ -108,7 +109,7 @@ final class LevelPlan implements AutoCloseable {
     }
 
     /** Starts whatever has not started yet (a group whose owner got no callback before it was needed). */
-    void startRemaining() {
+    synchronized void startRemaining() {
         groups.forEach(this::start);
     }
 
@@ -195,7 +196,7 @@ final class LevelPlan implements AutoCloseable {
 
     /** Stops what this level started, the last group first (each group its dependents first). */
     @Override
-    public void close() {
+    public synchronized void close() {
         RuntimeException failure = null;
         for (int i = views.size() - 1; i >= 0; i--) {
             try {
