@@ -58,7 +58,7 @@ public final class BackendBuilder {
     private final List<Object> env = new ArrayList<>(); // "KEY=VALUE" or Computed
     private InheritEnv inheritEnv;
     private Scope scope;
-    private Boolean prefork;
+    private Prefork prefork;
 
     private BackendBuilder(String app, List<String> command, String image, String dockerfile) {
         this.app = app;
@@ -232,8 +232,10 @@ public final class BackendBuilder {
     /**
      * A value that exists only at run time (the URL of a database the test started, a temporary
      * folder, a token): {@code value} is called when the backend starts, in JUnit when its scope
-     * begins (after the extensions registered before it, such as Testcontainers', ran), and its
-     * result is taken literally (a <code>${</code> in it is no reference).
+     * begins (after the extensions registered before it ran: Testcontainers', {@code @TempDir}, an
+     * earlier {@code @RegisterExtension} field, whose {@code backend()} it may read), and its
+     * result is taken literally (a <code>${</code> in it is no reference). For another backend's
+     * URL, {@code env(key, "${name.url}")} needs no order.
      *
      * @param key the variable's name
      * @param value called once per start; its result is the value
@@ -256,13 +258,15 @@ public final class BackendBuilder {
     }
 
     /**
-     * As {@link ManagedBackend#prefork()}: an {@code app} backend forked from a warm template, or not.
+     * As {@link ManagedBackend#prefork()}: {@link Prefork#ON} forks an {@code app} backend from a
+     * warm template, {@link Prefork#OFF} starts it cold, {@link Prefork#DEFAULT} (as if not set)
+     * leaves it to the configured {@value ManagedBackend#PREFORK_PROPERTY_NAME}.
      *
-     * @param prefork {@code true} to fork, {@code false} to start cold
+     * @param prefork the same values as the annotation's
      * @return this builder
      */
-    public BackendBuilder prefork(boolean prefork) {
-        this.prefork = prefork;
+    public BackendBuilder prefork(Prefork prefork) {
+        this.prefork = Objects.requireNonNull(prefork, "prefork") == Prefork.DEFAULT ? null : prefork;
         return this;
     }
 
@@ -299,18 +303,35 @@ public final class BackendBuilder {
     /**
      * This builder as a {@link Declaration}, its computed env values taken now.
      *
+     * @param origin      where it was declared, for messages
      * @param defaultName the name if none was set
      */
     Declaration declaration(String origin, String defaultName) {
+        return declaration(origin, defaultName, true);
+    }
+
+    /**
+     * The same, every computed value left empty and no supplier called: to check names, modes and
+     * references before anything starts.
+     */
+    Declaration declarationToCheck(String origin, String defaultName) {
+        return declaration(origin, defaultName, false);
+    }
+
+    private Declaration declaration(String origin, String defaultName, boolean compute) {
         String backendName = name != null ? name : defaultName;
         List<String> entries = new ArrayList<>();
         for (Object entry : env) {
-            entries.add(entry instanceof Computed computed ? computed.entry(backendName) : (String) entry);
+            if (entry instanceof Computed computed) {
+                entries.add(compute ? computed.entry(backendName, origin) : computed.key() + "=");
+            } else {
+                entries.add((String) entry);
+            }
         }
         return new Declaration(origin, backendName, app, command, Optional.ofNullable(dir), Optional.ofNullable(python),
                 args, image, dockerfile, optional(containerPort), Optional.ofNullable(healthPath), port,
                 optional(startupTimeoutSeconds), entries, Optional.ofNullable(inheritEnv), Optional.ofNullable(scope),
-                Optional.ofNullable(prefork));
+                Optional.ofNullable(prefork).map(p -> p == Prefork.ON));
     }
 
     /** Whether a scope was set (an instance field's backend must not set one). */
@@ -324,20 +345,41 @@ public final class BackendBuilder {
 
     /** An env value computed when the backend starts. */
     private record Computed(String key, Supplier<?> value) {
-        String entry(String backend) {
+        String entry(String backend, String origin) {
             Object computed;
             try {
                 computed = value.get();
+            } catch (NotStartedYet e) {
+                throw new BackendStartException(notStartedYet(backend, origin, e), e);
             } catch (RuntimeException e) {
                 throw new BackendStartException("backend '" + backend + "': the value of env " + key + " could "
-                        + "not be computed: its supplier threw " + e + ". Check what it reads (has the resource "
-                        + "it depends on started before this backend?).", e);
+                        + "not be computed: its supplier threw " + withoutFullStop(e.toString()) + ". Check what it reads (has the "
+                        + "resource it depends on started before this backend?).", e);
             }
             if (computed == null) {
                 throw new BackendStartException("backend '" + backend + "': the supplier of env " + key
                         + " returned null; return the value as a string (\"\" for an empty one).");
             }
             return key + "=" + computed.toString().replace("${", "$${"); // taken literally
+        }
+
+        /** The supplier read another field's backend before that one started: name both, and the fix. */
+        private String notStartedYet(String backend, String origin, NotStartedYet e) {
+            ManagedBackendExtension.Placement target = e.placement();
+            if (target == null || target.scope() == Scope.METHOD) {
+                return "backend '" + backend + "' (" + origin + "): the value of env " + key + " could not be "
+                        + "computed: its supplier read a backend that does not exist now: " + e.getMessage();
+            }
+            return "backend '" + backend + "' (" + origin + "): the value of env " + key + " could not be computed: "
+                    + "its supplier read the backend of " + target.field() + ", which has not started yet. Fields "
+                    + "start in JUnit's registration order (@Order, then declaration order), and this one comes "
+                    + "first. Write env(\"" + key + "\", \"${" + target.backendName() + ".url}\"), which starts '"
+                    + target.backendName() + "' first whatever the order, or give " + target.field()
+                    + " a lower @Order than this field.";
+        }
+
+        private static String withoutFullStop(String text) {
+            return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
         }
     }
 

@@ -15,8 +15,11 @@ import org.apiguardian.api.API;
  * method parameter, a constructor parameter, or a non-final field (static fields are set before
  * {@code @BeforeAll}, instance fields before each test).
  *
- * <p>Supported types: {@link java.net.URI}, {@link java.net.URL}, {@link String} (no trailing
- * slash in the {@code URI} and {@code String} forms) and {@code okhttp3.HttpUrl}.
+ * <p>Supported types: {@link java.net.URI}, {@link java.net.URL} and {@link String}, with no
+ * trailing slash, so {@code url + "/items"} works; and {@code okhttp3.HttpUrl}, in OkHttp's own
+ * form, which always has a path ({@code http://127.0.0.1:41234/}): extend it with
+ * {@code resolve("/items")}. {@code HttpUrl} needs OkHttp 4 or 5 on the test classpath
+ * ({@code okhttp} or {@code okhttp-jvm}); the extension brings none.
  */
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @Retention(RetentionPolicy.RUNTIME)

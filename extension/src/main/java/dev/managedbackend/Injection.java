@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import dev.managedbackend.internal.BackendsView;
-import okhttp3.HttpUrl;
 
 /** Picks the backend an injection point asks for and converts its URL to the asked type. */
 final class Injection {
@@ -42,7 +41,8 @@ final class Injection {
      * The type is checked first, so a wrong type is reported whatever the name.
      */
     static Object url(Class<?> type, Supplier<BackendsView> view, String name, String where) {
-        if (type != URI.class && type != String.class && type != java.net.URL.class && type != HttpUrl.class) {
+        if (type != URI.class && type != String.class && type != java.net.URL.class
+                && !OkHttpUrls.isHttpUrl(type)) {
             throw new ExtensionConfigurationException("@BackendUrl " + where + " has type " + type.getName()
                     + ", which cannot hold a URL; use java.net.URI, java.net.URL, String or okhttp3.HttpUrl.");
         }
@@ -60,7 +60,7 @@ final class Injection {
                 throw new ExtensionConfigurationException(where + ": " + url + " is not a URL", e);
             }
         }
-        return HttpUrl.get(url.toString());
+        return OkHttpUrls.of(type, url, where);
     }
 
     private static String methodScopeHint(BackendsView view, String name) {

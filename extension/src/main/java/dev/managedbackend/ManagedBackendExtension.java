@@ -7,9 +7,9 @@ import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -34,15 +35,10 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
 import org.apiguardian.api.API;
 
-import dev.managedbackend.internal.BackendSpec;
-import dev.managedbackend.internal.BackendStarter;
 import dev.managedbackend.internal.BackendsView;
 import dev.managedbackend.internal.Config;
 import dev.managedbackend.internal.Declaration;
-import dev.managedbackend.internal.EnvReferences;
 import dev.managedbackend.internal.RunningBackend;
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.SpecReader;
 
 /**
  * Wires backends into the JUnit lifecycle: those of {@link ManagedBackend} annotations (which
@@ -54,19 +50,21 @@ import dev.managedbackend.internal.SpecReader;
  * }</pre>
  * A static field is a backend of the class ({@link Scope#CLASS} unless the builder says
  * otherwise), an instance field a fresh backend per test; the field's name is the backend's name
- * unless the builder sets one. Annotations and fields of a class are read together, as one set
- * of declarations, and take one way: the same checks, start, injection and stop.
+ * unless the builder sets one. Annotations and fields of a class are checked together, before
+ * anything starts: the same checks, injection, references and stop.
  *
- * <p>Holds no state of its own beyond its builder: what it starts lives in the JUnit Store of
- * the scope it belongs to, so JUnit closes it, in reverse order, whether the tests passed or
- * not. Where a class has several instances of this extension (an annotation and fields), the
- * first to run does the work for all of them.
+ * <p>Holds no started backend of its own: what it starts lives in a {@code LevelPlan} in the JUnit
+ * Store of the level it belongs to, so JUnit closes it, whether the tests passed or not, and the
+ * plan stops its backends in reverse start order. Each instance starts its own: the one the
+ * annotations register starts them all together, each field's instance its field's backend, in
+ * JUnit's registration order ({@code @Order}, then declaration), so a supplier can read an
+ * earlier field's {@link #backend()}.
  * <ul>
- * <li>{@code beforeAll}: starts the class's CLASS backends (and joins or starts its RUN ones),
- *     fills static {@code @BackendUrl} fields;</li>
- * <li>{@code beforeEach}: starts METHOD backends, starts again those a test stopped
- *     ({@link Backend#stop()}), fills instance fields of every test instance (the outer ones
- *     too, for {@code @Nested});</li>
+ * <li>{@code beforeAll}: starts this instance's CLASS backends (and joins or starts its RUN
+ *     ones); the last one to start fills static {@code @BackendUrl} fields;</li>
+ * <li>{@code beforeEach}: starts this instance's METHOD backends; the first instance starts again
+ *     those a test stopped ({@link Backend#stop()}), the last fills instance fields of every test
+ *     instance (the outer ones too, for {@code @Nested});</li>
  * <li>parameters: {@code @BackendUrl}, {@link Backend} and {@link Backends}.</li>
  * </ul>
  */
@@ -74,13 +72,18 @@ import dev.managedbackend.internal.SpecReader;
 public final class ManagedBackendExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
 
     private static final Namespace NAMESPACE = Namespace.create(ManagedBackendExtension.class);
-    /** The {@link BackendsView} of a level; a lookup from below finds the nearest one. */
-    private static final String VIEW = "view";
+    /** The {@link LevelPlan} nearest to a level; a lookup from below finds it. */
+    private static final String NEAREST = "nearest plan";
     /** Which instance of this extension answers parameter lookups: only one may. */
     private static final String RESOLVER = "resolver";
 
     private final BackendBuilder builder;
+    /** Set once the field's CLASS or RUN backend has started. */
     private volatile Backend backend;
+    /** A METHOD backend: the one of the test that runs on this thread (tests may run in parallel). */
+    private final ThreadLocal<Backend> backendOfThisTest = new ThreadLocal<>();
+    /** Which field this is and its backend's scope, once its class was read; for messages. */
+    private volatile Placement placement;
 
     /** The instance {@link ManagedBackend} registers: it reads the annotations. */
     public ManagedBackendExtension() {
@@ -97,105 +100,112 @@ public final class ManagedBackendExtension implements BeforeAllCallback, BeforeE
     }
 
     /**
-     * The backend of this field, once its scope has begun (from {@code @BeforeAll} on for a
-     * static field, {@code @BeforeEach} on for an instance field).
+     * The backend of this field, once its scope has begun: from this field's own
+     * {@code beforeAll} on for a static field (so a later field's supplier and {@code @BeforeAll}
+     * methods can read it), and, for a fresh backend per test (an instance field, or
+     * {@code scope(Scope.METHOD)}), the current test's, from its {@code beforeEach} on.
      *
      * @return the backend
      * @throws BackendNotRunningException before that, or for the instance {@link ManagedBackend} registers
      */
     public Backend backend() {
-        Backend started = backend;
-        if (started == null) {
-            throw new BackendNotRunningException(builder == null
-                    ? "this ManagedBackendExtension reads @ManagedBackend annotations; inject the backend instead"
-                    : "the backend of " + builder + " has not started yet: a static field's starts before "
-                            + "@BeforeAll methods run, an instance field's before @BeforeEach methods run.");
+        Backend perTest = backendOfThisTest.get();
+        if (perTest != null) {
+            return perTest;
         }
-        return started;
+        Placement where = placement;
+        Backend started = backend;
+        if (started != null && (where == null || where.scope() != Scope.METHOD)) {
+            return started;
+        }
+        if (builder == null) {
+            throw new BackendNotRunningException("this ManagedBackendExtension reads @ManagedBackend annotations; "
+                    + "inject the backend (a Backend or @BackendUrl parameter) instead.");
+        }
+        if (where == null) {
+            throw new NotStartedYet(null, "the backend of " + builder + " has not started yet: its field is "
+                    + "read when its test class begins. A static field's backend starts in that field's beforeAll, "
+                    + "before @BeforeAll methods run; an instance field's in its beforeEach, before @BeforeEach "
+                    + "methods run.");
+        }
+        if (where.scope() == Scope.METHOD) {
+            throw new NotStartedYet(where, "the backend of " + where.field() + " has scope METHOD: there is one "
+                    + "per test, from the test's beforeEach to its end, and none outside a test (a static "
+                    + "initializer, @BeforeAll, @AfterAll, or another thread). Read it in @BeforeEach or the "
+                    + "test, or make it a backend of the class (leave scope out).");
+        }
+        throw new NotStartedYet(where, "the backend of " + where.field() + " has not started yet: it starts in "
+                + "its own beforeAll, in JUnit's registration order (@Order, then declaration order).");
+    }
+
+    /** Records the backend this field's group started; returns what undoes it when the level ends. */
+    Runnable started(Backend started, Scope scope) {
+        if (scope == Scope.METHOD) {
+            backendOfThisTest.set(started);
+            return backendOfThisTest::remove; // the level closes on the test's thread
+        }
+        backend = started;
+        return () -> {
+        };
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         translated(() -> {
-            Class<?> testClass = context.getRequiredTestClass();
-            startClassLevel(context);
-            injectFields(context, null, testClass);
-            if (context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_CLASS) {
-                // The instance exists already and a non-static @BeforeAll may read its fields.
-                for (Object instance : context.getTestInstances().map(TestInstances::getAllInstances).orElse(List.of())) {
-                    injectFields(context, instance, instance.getClass());
-                }
+            LevelPlan plan = classPlan(context);
+            plan.startOwnedBy(this, builder == null);
+            if (plan.allStarted()) { // else a later field's beforeAll does it
+                injectStaticFields(context);
             }
         });
     }
 
     /**
-     * Starts the backends declared on the class of this class-level context, once: from
-     * {@code beforeAll}, or earlier when a {@code PER_CLASS} test instance is constructed with a
-     * {@code @BackendUrl} constructor parameter. Every declaration of the class, and every env
-     * reference, is checked before anything starts; then its RUN backends are joined or started,
-     * then its CLASS backends start together.
+     * The plan of the class of this class-level context, made (and every declaration of the
+     * class checked) by the first instance of this extension to ask: its annotations and static
+     * fields, in JUnit's order (annotations, then fields by {@code @Order}, then as declared).
      */
-    private static void startClassLevel(ExtensionContext context) {
-        Class<?> testClass = context.getRequiredTestClass();
+    private static LevelPlan classPlan(ExtensionContext context) {
         Store store = context.getStore(NAMESPACE);
-        if (store.get(new StartedFor(testClass)) != null) {
-            return;
+        PlanFor key = new PlanFor(context.getUniqueId());
+        ClosedByJUnit<?> existing = store.get(key, ClosedByJUnit.class);
+        if (existing != null) {
+            return (LevelPlan) existing.value();
         }
-        store.put(new StartedFor(testClass), Boolean.TRUE); // a failed start is not tried again
-        Config config = new Config(context::getConfigurationParameter);
-        List<Declaration> declarations = new ArrayList<>(AnnotationDeclarations.of(
-                AnnotationSupport.findRepeatableAnnotations(testClass, ManagedBackend.class), testClass));
-        Map<String, ManagedBackendExtension> fields = registeredFields(testClass, null, declarations);
-        List<BackendSpec> specs = new SpecReader(config, Path.of("")).read(declarations, testClass.getName());
-        if (specs.isEmpty()) {
-            return;
-        }
-        BackendsView parent = view(context); // the enclosing class's, for @Nested
+        Class<?> testClass = context.getRequiredTestClass();
+        LevelPlan parentPlan = nearestPlan(context);
+        BackendsView parent = parentPlan == null ? null : parentPlan.view(); // the enclosing class's, for @Nested
         Map<String, Scope> outside = new LinkedHashMap<>();
         if (parent != null) {
             parent.perMethodSpecs().forEach(spec -> outside.put(spec.name(), Scope.METHOD));
             outside.putAll(parent.visibleScopes());
         }
-        EnvReferences.check(specs, outside, testClass.getName());
-        BackendStarter starter = new BackendStarter(Settings.from(config));
-        Map<String, Backend> visible = parent == null ? new LinkedHashMap<>() : parent.visible();
-        Map<String, Backend> run = new LinkedHashMap<>();
-        for (BackendSpec spec : EnvReferences.dependencyOrder(ofScope(specs, Scope.RUN), testClass.getName())) {
-            RunningBackend backend = FailureReports.attachingLog(context,
-                    () -> runScoped(context, starter, EnvReferences.resolve(spec, visible::get)));
-            run.put(spec.name(), backend);
-            visible.put(spec.name(), backend);
+        List<DeclarationGroup> groups = new ArrayList<>();
+        List<ManagedBackend> annotations = AnnotationSupport.findRepeatableAnnotations(testClass, ManagedBackend.class);
+        if (!annotations.isEmpty()) {
+            List<Declaration> declarations = AnnotationDeclarations.of(annotations, testClass);
+            groups.add(new DeclarationGroup(DeclarationGroup.ANNOTATIONS, "the @ManagedBackend annotations of "
+                    + testClass.getName(), computed -> declarations));
         }
-        List<RunningBackend> owned = FailureReports.attachingLog(context,
-                () -> starter.startAll(ofScope(specs, Scope.CLASS), ownerName(testClass), visible));
-        List<Backend> started = new ArrayList<>();
-        Map<String, RunningBackend> ownedByName = new LinkedHashMap<>();
-        owned.forEach(backend -> ownedByName.put(backend.name(), backend));
-        Map<String, Scope> scopes = new LinkedHashMap<>();
-        for (BackendSpec spec : specs) { // declaration order
-            Backend backend = spec.scope() == Scope.RUN ? run.get(spec.name()) : ownedByName.get(spec.name());
-            if (backend != null) {
-                started.add(backend);
-                scopes.put(spec.name(), spec.scope());
-            }
-        }
-        store.put(VIEW, new ClosedByJUnit<>(new BackendsView(parent, started, scopes, owned,
-                ofScope(specs, Scope.METHOD))));
-        started.forEach(backend -> Optional.ofNullable(fields.get(backend.name())).ifPresent(f -> f.backend = backend));
+        groups.addAll(fieldGroups(testClass, null));
+        LevelPlan plan = new LevelPlan(context, ownerName(testClass), new Config(context::getConfigurationParameter),
+                parent, outside, groups, scope -> true, scope -> scope != Scope.METHOD, testClass.getName());
+        store.put(key, new ClosedByJUnit<>(plan));
+        store.put(NEAREST, new Nearest(plan));
+        return plan;
     }
 
     /**
-     * Adds the declarations of the {@code @RegisterExtension} fields of this extension in
-     * {@code type} (static ones for {@code instance == null}, else that instance's) to
-     * {@code declarations}; returns the fields' extensions by backend name.
+     * One group per {@code @RegisterExtension} field of this extension in {@code type} (static
+     * ones for {@code instance == null}, else that instance's), in JUnit's registration order.
      */
-    private static Map<String, ManagedBackendExtension> registeredFields(Class<?> type, Object instance,
-            List<Declaration> declarations) {
-        Map<String, ManagedBackendExtension> byName = new LinkedHashMap<>();
-        List<Field> fields = ReflectionSupport.findFields(type, field -> field.isAnnotationPresent(RegisterExtension.class)
-                && ManagedBackendExtension.class.isAssignableFrom(field.getType())
-                && Modifier.isStatic(field.getModifiers()) == (instance == null), HierarchyTraversalMode.TOP_DOWN);
+    private static List<DeclarationGroup> fieldGroups(Class<?> type, Object instance) {
+        List<Field> fields = new ArrayList<>(ReflectionSupport.findFields(type, field -> field.isAnnotationPresent(
+                RegisterExtension.class) && ManagedBackendExtension.class.isAssignableFrom(field.getType())
+                && Modifier.isStatic(field.getModifiers()) == (instance == null), HierarchyTraversalMode.TOP_DOWN));
+        fields.sort(Comparator.comparingInt(field -> AnnotationSupport.findAnnotation(field, Order.class)
+                .map(Order::value).orElse(Order.DEFAULT))); // stable: declaration order among equals
+        List<DeclarationGroup> groups = new ArrayList<>();
         for (Field field : fields) {
             Object value = ReflectionSupport.tryToReadFieldValue(field, instance).toOptional().orElse(null);
             if (!(value instanceof ManagedBackendExtension extension) || extension.builder == null) {
@@ -203,72 +213,117 @@ public final class ManagedBackendExtension implements BeforeAllCallback, BeforeE
             }
             String origin = "@RegisterExtension " + (instance == null ? "static " : "") + "field " + field.getName()
                     + " of " + field.getDeclaringClass().getName();
-            Declaration declaration = extension.builder.declaration(origin, field.getName());
-            if (instance != null) {
-                if (extension.builder.scope().filter(scope -> scope != Scope.METHOD).isPresent()) {
-                    throw new BackendConfigurationException(origin + ": scope = " + extension.builder.scope().get()
-                            + " does not apply to an instance field, whose backend is started for each test. "
-                            + "Make the field static for a backend of the class (or of the run), or leave scope out.");
-                }
-                declaration = declaration.withScope(Scope.METHOD);
+            if (instance != null && extension.builder.scope().filter(scope -> scope != Scope.METHOD).isPresent()) {
+                throw new BackendConfigurationException(origin + ": scope = " + extension.builder.scope().get()
+                        + " does not apply to an instance field, whose backend is started for each test. "
+                        + "Make the field static for a backend of the class (or of the run), or leave scope out.");
             }
-            declarations.add(declaration);
-            byName.put(declaration.name(), extension);
+            groups.add(new DeclarationGroup(extension, origin, computed -> {
+                Declaration declaration = computed
+                        ? extension.builder.declaration(origin, field.getName())
+                        : extension.builder.declarationToCheck(origin, field.getName());
+                if (instance != null) {
+                    declaration = declaration.withScope(Scope.METHOD);
+                }
+                if (!computed) {
+                    extension.placement = new Placement(origin, declaration.name(),
+                            declaration.scope().orElse(null));
+                }
+                return List.of(declaration);
+            }));
         }
-        return byName;
+        return groups;
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         translated(() -> {
             Store store = context.getStore(NAMESPACE);
-            if (store.get(new StartedFor(context.getUniqueId())) != null) {
-                return; // another instance of this extension did it for this test
+            if (store.get(new StartedFor(context.getUniqueId())) == null) { // the first instance, for this test
+                store.put(new StartedFor(context.getUniqueId()), Boolean.TRUE);
+                classLevelsReady(context);
+                BackendsView view = view(context);
+                if (view != null) {
+                    view.all().stream().filter(b -> b instanceof RunningBackend running && running.wasStoppedOnPurpose())
+                            .forEach(Backend::restart); // a test stopped it: the next one gets it back
+                    FailureReports.requireRunning(context, view.all());
+                }
             }
-            store.put(new StartedFor(context.getUniqueId()), Boolean.TRUE);
-            startMethodLevel(context);
-            BackendsView view = view(context);
-            if (view != null) {
-                view.all().stream().filter(b -> b instanceof RunningBackend running && running.wasStoppedOnPurpose())
-                        .forEach(Backend::restart); // a test stopped it: the next one gets it back
-                FailureReports.requireRunning(context, view.all());
-            }
-            for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-                injectFields(context, instance, instance.getClass());
+            LevelPlan plan = methodPlan(context);
+            plan.startOwnedBy(this, builder == null);
+            if (plan.allStarted()) { // else a later instance's beforeEach does it
+                for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+                    injectFields(context, instance, instance.getClass());
+                }
             }
         });
     }
 
     /**
-     * Starts the backends of this test: the METHOD ones its class declares and those of the
-     * test instances' {@code @RegisterExtension} fields, together.
+     * Starts what the class levels of this test have not started yet (a group whose owner got
+     * no beforeAll: it cannot be left out), then fills static fields again.
      */
-    private static void startMethodLevel(ExtensionContext context) {
-        BackendsView classView = view(context);
-        Config config = new Config(context::getConfigurationParameter);
-        List<Declaration> declarations = new ArrayList<>();
-        Map<String, ManagedBackendExtension> fields = new LinkedHashMap<>();
+    private static void classLevelsReady(ExtensionContext context) {
+        for (ExtensionContext level : classLevels(context)) {
+            ClosedByJUnit<?> plan = level.getStore(NAMESPACE).get(new PlanFor(level.getUniqueId()), ClosedByJUnit.class);
+            if (plan != null && !((LevelPlan) plan.value()).allStarted()) {
+                ((LevelPlan) plan.value()).startRemaining();
+                injectStaticFields(level);
+            }
+        }
+    }
+
+    /** The class-level contexts above a test context, the outermost first. */
+    private static List<ExtensionContext> classLevels(ExtensionContext context) {
+        List<ExtensionContext> levels = new ArrayList<>();
+        for (Optional<ExtensionContext> level = context.getParent(); level.isPresent(); level = level.get().getParent()) {
+            if (level.get().getTestClass().isPresent() && level.get().getTestMethod().isEmpty()) {
+                levels.add(0, level.get());
+            }
+        }
+        return levels;
+    }
+
+    /**
+     * The plan of this test: the METHOD backends its classes declare (annotations and static
+     * fields) and those of its test instances' {@code @RegisterExtension} fields.
+     */
+    private static LevelPlan methodPlan(ExtensionContext context) {
+        Store store = context.getStore(NAMESPACE);
+        PlanFor key = new PlanFor(context.getUniqueId());
+        ClosedByJUnit<?> existing = store.get(key, ClosedByJUnit.class);
+        if (existing != null) {
+            return (LevelPlan) existing.value();
+        }
+        List<DeclarationGroup> groups = new ArrayList<>();
+        for (ExtensionContext level : classLevels(context)) {
+            ClosedByJUnit<?> plan = level.getStore(NAMESPACE).get(new PlanFor(level.getUniqueId()), ClosedByJUnit.class);
+            if (plan != null) {
+                groups.addAll(((LevelPlan) plan.value()).groupsForEachTest());
+            }
+        }
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-            fields.putAll(registeredFields(instance.getClass(), instance, declarations));
+            groups.addAll(fieldGroups(instance.getClass(), instance));
         }
-        List<BackendSpec> perMethod = new ArrayList<>(classView == null ? List.of() : classView.perMethodSpecs());
-        String testClass = context.getRequiredTestClass().getName();
-        perMethod.addAll(new SpecReader(config, Path.of("")).read(declarations, testClass));
-        if (perMethod.isEmpty()) {
-            return;
-        }
-        SpecReader.requireDistinctNames(perMethod, testClass);
+        BackendsView classView = view(context);
         Map<String, Scope> outside = classView == null ? Map.of() : classView.visibleScopes();
-        EnvReferences.check(perMethod, outside, testClass);
         String owner = ownerName(context.getRequiredTestClass()) + "." + context.getRequiredTestMethod().getName();
-        Map<String, Backend> visible = classView == null ? new LinkedHashMap<>() : classView.visible();
-        List<RunningBackend> started = FailureReports.attachingLog(context, () -> new BackendStarter(
-                Settings.from(config)).startAll(perMethod, owner, visible));
-        Map<String, Scope> scopes = new LinkedHashMap<>();
-        started.forEach(backend -> scopes.put(backend.name(), Scope.METHOD));
-        context.getStore(NAMESPACE).put(VIEW, new ClosedByJUnit<>(
-                new BackendsView(classView, started, scopes, started, List.of())));
-        started.forEach(backend -> Optional.ofNullable(fields.get(backend.name())).ifPresent(f -> f.backend = backend));
+        LevelPlan plan = new LevelPlan(context, owner, new Config(context::getConfigurationParameter), classView,
+                outside, groups, scope -> scope == Scope.METHOD, scope -> scope == Scope.METHOD,
+                context.getRequiredTestClass().getName());
+        store.put(key, new ClosedByJUnit<>(plan));
+        store.put(NEAREST, new Nearest(plan));
+        return plan;
+    }
+
+    private static void injectStaticFields(ExtensionContext context) {
+        injectFields(context, null, context.getRequiredTestClass());
+        if (context.getTestInstanceLifecycle().orElse(Lifecycle.PER_METHOD) == Lifecycle.PER_CLASS) {
+            // The instance exists already and a non-static @BeforeAll may read its fields.
+            for (Object instance : context.getTestInstances().map(TestInstances::getAllInstances).orElse(List.of())) {
+                injectFields(context, instance, instance.getClass());
+            }
+        }
     }
 
     @Override
@@ -286,7 +341,7 @@ public final class ManagedBackendExtension implements BeforeAllCallback, BeforeE
                 + signature(p.getDeclaringExecutable());
         try {
             if (p.getDeclaringExecutable() instanceof Constructor && context.getTestMethod().isEmpty()) {
-                translated(() -> startClassLevel(context)); // PER_CLASS: the instance is made before beforeAll
+                translated(() -> classPlan(context).startRemaining()); // PER_CLASS: the instance is made before beforeAll
             }
             BackendsView view = requireView(context, where);
             if (p.getType() == Backends.class && !parameter.isAnnotated(BackendUrl.class)) {
@@ -325,27 +380,6 @@ public final class ManagedBackendExtension implements BeforeAllCallback, BeforeE
         }
     }
 
-    /** RUN scope: one per identical spec (references resolved) for the whole run, in the root Store. */
-    @SuppressWarnings("unchecked")
-    private static RunningBackend runScoped(ExtensionContext context, BackendStarter starter, BackendSpec spec) {
-        Store root = context.getRoot().getStore(NAMESPACE);
-        ClosedByJUnit<RunShared> shared = root.getOrComputeIfAbsent(new RunKey(spec),
-                key -> new ClosedByJUnit<>(new RunShared(starter.start(spec, "run"))), ClosedByJUnit.class);
-        return shared.value().backend();
-    }
-
-    /** A RUN backend in the root Store: JUnit closes it when the whole run ends. */
-    private record RunShared(RunningBackend backend) implements AutoCloseable {
-        @Override
-        public void close() {
-            backend.close();
-        }
-    }
-
-    private static List<BackendSpec> ofScope(List<BackendSpec> specs, Scope scope) {
-        return specs.stream().filter(spec -> spec.scope() == scope).toList();
-    }
-
     /** Core failures in JUnit's terms: a bad declaration is JUnit's configuration error. */
     private static void translated(Runnable action) {
         try {
@@ -355,9 +389,14 @@ public final class ManagedBackendExtension implements BeforeAllCallback, BeforeE
         }
     }
 
+    private static LevelPlan nearestPlan(ExtensionContext context) {
+        Nearest nearest = context.getStore(NAMESPACE).get(NEAREST, Nearest.class);
+        return nearest == null ? null : nearest.plan();
+    }
+
     private static BackendsView view(ExtensionContext context) {
-        ClosedByJUnit<?> view = context.getStore(NAMESPACE).get(VIEW, ClosedByJUnit.class);
-        return view == null ? null : (BackendsView) view.value();
+        LevelPlan plan = nearestPlan(context);
+        return plan == null ? null : plan.view();
     }
 
     private static BackendsView requireView(ExtensionContext context, String where) {
@@ -391,7 +430,18 @@ public final class ManagedBackendExtension implements BeforeAllCallback, BeforeE
     private record StartedFor(Object level) {
     }
 
-    /** Key of a RUN-scoped backend: equal specs share one. */
-    private record RunKey(BackendSpec spec) {
+    /** Key of the plan of one level (a class or a test), by the level's unique id. */
+    private record PlanFor(String level) {
+    }
+
+    /**
+     * The plan nearest to a level, under one key, so a lookup from below finds it; not closed
+     * by JUnit (its level's {@link PlanFor} entry is).
+     */
+    private record Nearest(LevelPlan plan) {
+    }
+
+    /** A field's place, for messages: {@code @RegisterExtension static field notes of com.example.GatewayIT}. */
+    record Placement(String field, String backendName, Scope scope) {
     }
 }

@@ -97,4 +97,11 @@ class ArchitectureTests {
             assertThat(internal.getAnnotationOfType(API.class).status()).isEqualTo(API.Status.INTERNAL);
         }
     }
+
+    /** The user's build decides its HTTP client: the library's own HTTP is java.net.http. */
+    @Test
+    void nothingUsesOkHttpOrKotlin() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("okhttp3..", "okio..", "kotlin..")
+                .check(CLASSES);
+    }
 }

@@ -27,8 +27,8 @@ public final class ChattyPreforkCost {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         String app = args.length > 1 ? args[1] : "apps.chatty:app";
         int warmup = 3;
-        BackendBuilder forked = BackendBuilder.app(app).dir(DIR).prefork(true);
-        BackendBuilder cold = BackendBuilder.app(app).dir(DIR).prefork(false);
+        BackendBuilder forked = BackendBuilder.app(app).dir(DIR).prefork(Prefork.ON);
+        BackendBuilder cold = BackendBuilder.app(app).dir(DIR).prefork(Prefork.OFF);
         List<Double> forkedMillis = new ArrayList<>();
         List<Double> coldMillis = new ArrayList<>();
         for (int round = 0; round < warmup + rounds; round++) {

@@ -14,6 +14,8 @@ final class Messages {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{pid}|\\{log}|\\{n}|\\{\\.\\.\\.}");
 
+    private static final Pattern DOUBLE_FULL_STOP = Pattern.compile("(?<![.\\d])\\.\\.(?![./\\d])");
+
     private Messages() {
     }
 
@@ -23,6 +25,21 @@ final class Messages {
         assertThat(matcher.matches()).describedAs("message%n%s%nshould match the template%n%s", message, template)
                 .isTrue();
         return matcher;
+    }
+
+    /**
+     * Every message the extension gives is read as a sentence: it does not start with a line
+     * break, and no sentence ends with two full stops (a path's {@code ../}, a range such as
+     * {@code 1..65535} and an ellipsis are fine).
+     */
+    static void assertWellFormed(String message) {
+        if (message == null) {
+            return;
+        }
+        assertThat(message).describedAs("a message that starts with a line break").doesNotStartWith("\n")
+                .doesNotStartWith("\r");
+        assertThat(DOUBLE_FULL_STOP.matcher(message).find()).describedAs("a doubled full stop in%n%s", message)
+                .isFalse();
     }
 
     private static Pattern regex(String template) {

@@ -203,7 +203,7 @@ class PreforkTests {
     @Test
     void aChildThatGetsTheReusedPidOfAStoppedOneRunsAsAnyOther(@TempDir Path tmp) throws Exception {
         Path wish = tmp.resolve("next-pid");
-        BackendBuilder builder = BackendBuilder.app("apps.reuse:app").dir(DIR).prefork(true)
+        BackendBuilder builder = BackendBuilder.app("apps.reuse:app").dir(DIR).prefork(Prefork.ON)
                 .env("NEXT_PID_FILE", wish.toString());
         long stopped;
         try (Backend first = builder.start()) {
@@ -232,7 +232,7 @@ class PreforkTests {
      */
     @Test
     void aSlowImportStartsOneBackendColdAndLaterOnesFork(@TempDir Path gate) throws Exception {
-        BackendBuilder builder = BackendBuilder.app("apps.gated:app").dir(DIR).prefork(true)
+        BackendBuilder builder = BackendBuilder.app("apps.gated:app").dir(DIR).prefork(Prefork.ON)
                 .startupTimeoutSeconds(5).env("PREFORK_GATE", gate.toString());
         try (InfoLog log = InfoLog.capture()) {
             try (Backend cold = builder.start()) {

@@ -46,6 +46,21 @@ class StartFailureTests {
     }
 
     @Test
+    void appThatRaisesAtImportGetsTheImportHintToo() {
+        Failure failure = Failure.of(RaisesAtImportCases.class);
+
+        Matcher message = Messages.assertMatches(failure.message, "backend 'default' (uvicorn apps.needs_env:app, "
+                + "pid {pid}) exited with code 1 before it was ready, {n} ms after launch. The traceback below shows "
+                + "an error raised while the app was imported: check what the module runs at import, such as the "
+                + "environment variables it reads (env, inheritEnv); check app = \"apps.needs_env:app\" "
+                + "(module:attribute, importable from dir) and dir = \"" + APPS + "\", and that the app's "
+                + "dependencies are installed for {...}." + NL
+                + "Log {log}, last lines:" + NL
+                + "{...}  | KeyError: 'NEEDS_ENV_TOKEN'");
+        failure.assertStoppedAndLogged(message);
+    }
+
+    @Test
     void interpreterThatDoesNotExist() {
         Failure failure = Failure.of(MissingPythonCases.class);
 
@@ -205,6 +220,13 @@ class StartFailureTests {
 
     @ManagedBackend(dir = DIR, app = "apps.broken:app")
     static class BrokenAppCases {
+        @Test
+        void test() {
+        }
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.needs_env:app")
+    static class RaisesAtImportCases {
         @Test
         void test() {
         }

@@ -146,8 +146,10 @@ final class TestKit {
     }
 
     private static Throwable throwable(Event event) {
-        return event.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
+        Throwable failure = event.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
                 .orElseThrow(() -> new AssertionError("no throwable in " + event));
+        Messages.assertWellFormed(failure.getMessage());
+        return failure;
     }
 
     private static String describe(Event event) {

@@ -2,33 +2,24 @@ package dev.managedbackend.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 import dev.managedbackend.internal.BackendRedirects;
-
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
+import dev.managedbackend.internal.HealthClient;
 
 /**
  * A backend's health right now: one {@code GET <url><healthPath>} (2xx is healthy; redirects
  * followed only within the backend, by the rule readiness uses, {@link BackendRedirects}), or,
- * without a health path, whether its port accepts a connection. Over OkHttp, as the library's
- * readiness check (the JDK's client offers an h2c upgrade that uvicorn 0.17 rejects).
+ * without a health path, whether its port accepts a connection. Through the library's own HTTP
+ * client (the JDK's, HTTP/1.1), so the command line carries no other.
  */
 final class Health {
 
-    private static final OkHttpClient CLIENT = new OkHttpClient.Builder()
-            .proxy(Proxy.NO_PROXY) // backends are local
-            .retryOnConnectionFailure(false)
-            .followRedirects(false) // OkHttp's default follows them anywhere: BackendRedirects decides
-            .connectTimeout(Duration.ofSeconds(1))
-            .readTimeout(Duration.ofSeconds(3))
-            .build();
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     /** @param said e.g. {@code "200 GET /health"} or {@code "no answer: connection refused"} */
     record Result(boolean healthy, String said) {
@@ -48,28 +39,31 @@ final class Health {
             }
         }
         try {
-            HttpUrl target = HttpUrl.get(url + healthPath);
+            URI target = URI.create(url + healthPath);
             for (int redirects = 0; ; redirects++) {
-                // a new connection each time, as readiness does: none left stale by a server that closed it
-                try (Response response = CLIENT.newCall(new Request.Builder().url(target)
-                        .header("Connection", "close").build()).execute()) {
-                    HttpUrl next = BackendRedirects.target(target, response);
-                    if (response.isSuccessful() || next == null || redirects == BackendRedirects.MAX) {
-                        return answer(target, response);
-                    }
-                    target = next;
+                HttpResponse<String> response = HealthClient.get(target, TIMEOUT);
+                URI next = BackendRedirects.target(target, response);
+                if (response.statusCode() / 100 == 2 || next == null || redirects == BackendRedirects.MAX) {
+                    return answer(target, response);
                 }
+                target = next;
             }
+        } catch (HttpTimeoutException e) {
+            return new Result(false, "GET " + healthPath + " got no answer within " + TIMEOUT.toSeconds() + " s");
         } catch (IOException | IllegalArgumentException e) {
             return new Result(false, "GET " + healthPath + " got no answer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(false, "GET " + healthPath + " was interrupted");
         }
     }
 
-    private static Result answer(HttpUrl asked, Response response) {
-        String path = asked.encodedPath() + (asked.encodedQuery() == null ? "" : "?" + asked.encodedQuery());
-        String location = response.header("Location");
-        return new Result(response.isSuccessful(), response.code() + " GET " + path
-                + (location != null && response.isRedirect() && BackendRedirects.target(asked, response) == null
-                        ? " to " + location + ", not followed: it leaves the backend" : ""));
+    private static Result answer(URI asked, HttpResponse<String> response) {
+        String path = asked.getRawPath() + (asked.getRawQuery() == null ? "" : "?" + asked.getRawQuery());
+        String location = response.headers().firstValue("Location").orElse(null);
+        boolean leaves = location != null && BackendRedirects.isRedirect(response)
+                && BackendRedirects.target(asked, response) == null;
+        return new Result(response.statusCode() / 100 == 2, response.statusCode() + " GET " + path
+                + (leaves ? " to " + location + ", not followed: it leaves the backend" : ""));
     }
 }

@@ -12,6 +12,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
 import dev.managedbackend.internal.BackendRedirects;
+import dev.managedbackend.internal.HealthClient;
 import dev.managedbackend.internal.Config;
 import dev.managedbackend.internal.PortAllocator;
 import dev.managedbackend.internal.RunningBackend;
@@ -47,7 +48,7 @@ class ArchitectureTests {
                         .and(not(belongToAnyOf(RunningBackend.class, Settings.class, Config.class, PortAllocator.class,
                                 CrashGuard.class, DetachedBackends.class, LedgerSweep.class, PortHolder.class,
                                 OwnerTag.class, OshiProcessTable.class, ProcessTable.class, ProcessIdentity.class, ProcessStopper.class,
-                                PrivateFolder.class, BackendRedirects.class))))
+                                PrivateFolder.class, BackendRedirects.class, HealthClient.class))))
                 .check(CLASSES);
     }
 }

@@ -12,53 +12,50 @@ import org.junit.jupiter.api.Test;
 
 import dev.managedbackend.BackendUrl;
 import dev.managedbackend.ManagedBackend;
-import kotlin.KotlinVersion;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttp;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The extension in a user's dependency set-up (a profile of this build): whichever OkHttp the
- * build resolves, there is one copy of it, and the extension works with it.
+ * The extension in a user's build that has OkHttp (a profile of this build): there is one copy
+ * of OkHttp, the build's own, and the extension's HttpUrl injection works with it.
  */
 @ManagedBackend(app = "app.main:app", dir = "../sample-fastapi")
 class OkHttpAlignmentTest {
 
     @Test
-    void oneCopyOfOkHttpAndKotlinIsOnTheClasspath() throws IOException {
+    void oneCopyOfOkHttpAndAtMostOneOfKotlinIsOnTheClasspath() throws IOException {
         List<URL> okhttp = copiesOf("okhttp3/OkHttpClient.class");
         assertEquals(1, okhttp.size(), () -> "copies of okhttp3.OkHttpClient: " + okhttp);
         List<URL> kotlin = copiesOf("kotlin/KotlinVersion.class");
-        assertEquals(1, kotlin.size(), () -> "copies of the Kotlin standard library: " + kotlin);
+        assertTrue(kotlin.size() <= 1, () -> "copies of the Kotlin standard library: " + kotlin);
     }
 
     /** The run is on the versions its profile claims, or it would prove nothing. */
     @Test
-    void theVersionsAreTheOnesTheBuildClaims() throws ReflectiveOperationException {
-        // read at run time: the compiler inlines the constant of the OkHttp it compiled against
-        String okhttp = (String) OkHttp.class.getField("VERSION").get(null);
-        expect("expected.okhttp", okhttp, "OkHttp");
-        expect("expected.kotlin", KotlinVersion.CURRENT.toString(), "Kotlin standard library");
-        expect("expected.junit", Test.class.getPackage().getImplementationVersion(), "JUnit Jupiter");
-        System.out.printf("deps-check: OkHttp %s, Kotlin %s, Jupiter %s%n", okhttp, KotlinVersion.CURRENT,
-                Test.class.getPackage().getImplementationVersion());
+    void theVersionsAreTheOnesTheBuildClaims() {
+        // OkHttp 3 has no okhttp3.OkHttp.VERSION: the jar's place in the repository says it for all
+        String jar = OkHttpClient.class.getProtectionDomain().getCodeSource().getLocation().toString();
+        String expected = System.getProperty("expected.okhttp.jar", "");
+        assertTrue(!expected.isEmpty() && jar.contains("/" + expected), () -> "OkHttp from " + jar
+                + ", but the build claims " + expected);
+        String junit = Test.class.getPackage().getImplementationVersion();
+        String expectedJunit = System.getProperty("expected.junit", "");
+        assertTrue(junit.startsWith(expectedJunit), () -> "JUnit Jupiter " + junit + ", but the build claims "
+                + expectedJunit);
+        System.out.printf("deps-check: OkHttp from %s, Jupiter %s%n", jar, junit);
     }
 
     @Test
     void theBackendStartsAndItsHttpUrlIsInjected(@BackendUrl HttpUrl api) throws IOException {
+        assertEquals("/", api.encodedPath(), () -> "an injected HttpUrl's path: " + api);
         OkHttpClient client = new OkHttpClient();
         Request request = new Request.Builder().url(api.resolve("/items")).build();
         try (Response response = client.newCall(request).execute()) {
             assertEquals(200, response.code(), () -> "GET " + api.resolve("/items"));
         }
         assertEquals("127.0.0.1", api.host());
-    }
-
-    private static void expect(String property, String actual, String what) {
-        String expected = System.getProperty(property, "");
-        assertTrue(actual.startsWith(expected), () -> what + " " + actual + ", but the build claims " + expected);
     }
 
     private static List<URL> copiesOf(String resource) throws IOException {

@@ -1,7 +1,7 @@
 package dev.managedbackend.internal;
 
-import okhttp3.HttpUrl;
-import okhttp3.Response;
+import java.net.URI;
+import java.net.http.HttpResponse;
 
 /**
  * The one rule for redirects in every check of a backend's health (readiness, the command line's
@@ -17,13 +17,31 @@ public final class BackendRedirects {
     private BackendRedirects() {
     }
 
+    /** Whether the answer is a redirect (a status that comes with a {@code Location}). */
+    public static boolean isRedirect(HttpResponse<?> response) {
+        int code = response.statusCode();
+        return code == 300 || code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+    }
+
     /** Where a redirect leads, if it stays on the backend; else null (not a redirect, or elsewhere). */
-    public static HttpUrl target(HttpUrl from, Response response) {
-        String location = response.isRedirect() ? response.header("Location") : null;
-        HttpUrl to = location == null ? null : from.resolve(location);
-        if (to == null || !to.scheme().equals(from.scheme()) || !to.host().equals(from.host()) || to.port() != from.port()) {
+    public static URI target(URI from, HttpResponse<?> response) {
+        if (!isRedirect(response)) {
+            return null;
+        }
+        URI to;
+        try {
+            to = response.headers().firstValue("Location").map(from::resolve).orElse(null);
+        } catch (IllegalArgumentException e) {
+            return null; // not a URI: reported as the answer it is
+        }
+        if (to == null || !from.getScheme().equalsIgnoreCase(to.getScheme())
+                || !from.getHost().equalsIgnoreCase(String.valueOf(to.getHost())) || port(to) != port(from)) {
             return null;
         }
         return to;
+    }
+
+    private static int port(URI url) {
+        return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 }

@@ -1,28 +1,33 @@
 package dev.managedbackend.internal;
 
-import java.net.Proxy;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import okhttp3.OkHttpClient;
-
 /**
- * The one OkHttp client the extension uses, shared by all backends of the JVM. OkHttp rather
- * than the JDK's HttpClient: the latter offers an h2c upgrade that uvicorn 0.17 rejects.
+ * The one HTTP client the extension uses, shared by all backends of the JVM: the JDK's own, so
+ * the extension puts no HTTP client (and no Kotlin) on the user's classpath. HTTP/1.1 only: the
+ * JDK client's default offers an h2c upgrade, which uvicorn 0.17 answers with "Unsupported
+ * upgrade request".
  */
-final class HealthClient {
+public final class HealthClient {
 
-    private static final OkHttpClient CLIENT = new OkHttpClient.Builder()
-            .proxy(Proxy.NO_PROXY) // backends are local; a configured proxy must not see these calls
-            .retryOnConnectionFailure(false) // a retry is the next poll, not OkHttp's business
-            .followRedirects(false)
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .proxy(HttpClient.Builder.NO_PROXY) // backends are local; a configured proxy must not see these calls
+            .followRedirects(HttpClient.Redirect.NEVER) // ReadinessProbe follows those within the backend
             .connectTimeout(Duration.ofSeconds(1))
-            .readTimeout(Duration.ofSeconds(5))
             .build();
 
     private HealthClient() {
     }
 
-    static OkHttpClient get() {
-        return CLIENT;
+    /** One GET of {@code url}, bounded by {@code timeout}; the body is read up to its end. */
+    public static HttpResponse<String> get(URI url, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

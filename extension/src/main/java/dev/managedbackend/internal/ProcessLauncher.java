@@ -43,6 +43,12 @@ public final class ProcessLauncher {
     /** What Python and uvicorn print when the app cannot be imported. */
     private static final Pattern IMPORT_ERROR = Pattern.compile(
             "(?m)^(ModuleNotFoundError|ImportError): |Error loading ASGI app|Attribute \"[^\"]*\" not found in module");
+    /**
+     * Any other exception raised while uvicorn imports the app (a KeyError for a variable the
+     * module reads at import, say): the traceback passes through uvicorn's importer.
+     */
+    private static final Pattern RAISED_AT_IMPORT = Pattern.compile(
+            "uvicorn[/\\\\]importer\\.py\", line \\d+, in import_from_string");
 
     private final Settings settings;
 
@@ -212,11 +218,18 @@ public final class ProcessLauncher {
         return new BackendStartException(describe(spec, backend) + " exited with code " + exitCode
                 + " before it was ready, " + millis + " ms after launch."
                 + (spec.mode() == Mode.APP && backend.log().containsAfter(0, IMPORT_ERROR)
-                        ? " The traceback below shows an import error: check app = \"" + spec.app()
-                                + "\" (module:attribute, importable from dir) and dir = \"" + spec.dir()
-                                + "\", and that the app's dependencies are installed for " + python.path() + "."
+                        ? " The traceback below shows an import error: " + importAdvice(spec, python) + "."
+                        : spec.mode() == Mode.APP && backend.log().containsAfter(0, RAISED_AT_IMPORT)
+                        ? " The traceback below shows an error raised while the app was imported: check what the "
+                                + "module runs at import, such as the environment variables it reads (env, "
+                                + "inheritEnv); " + importAdvice(spec, python) + "."
                         : "")
                 + System.lineSeparator() + backend.log().tailForMessage(), backend.logFile());
+    }
+
+    private static String importAdvice(BackendSpec spec, PythonInterpreter python) {
+        return "check app = \"" + spec.app() + "\" (module:attribute, importable from dir) and dir = \""
+                + spec.dir() + "\", and that the app's dependencies are installed for " + python.path();
     }
 
     private static String describe(BackendSpec spec, ProcessBackend backend) {

@@ -1,16 +1,16 @@
 package dev.managedbackend.internal;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,11 +19,6 @@ import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.PredicateExceptionIgnorer;
 import org.awaitility.pollinterval.PollInterval;
-
-import okhttp3.Call;
-import okhttp3.HttpUrl;
-import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * Where readiness is decided: the backend has not exited, its port listens in a process (or
@@ -190,27 +185,25 @@ public final class ReadinessProbe {
     }
 
     private boolean healthAnswers2xx(long deadline) {
-        HttpUrl url = HttpUrl.get(baseUrl + healthPath);
+        URI url = URI.create(baseUrl + healthPath); // checked by SpecReader
         try {
             for (int redirects = 0; ; redirects++) {
-                try (Response response = get(url, deadline)) {
-                    if (response.isSuccessful()) {
-                        return true;
-                    }
-                    HttpUrl target = BackendRedirects.target(url, response);
-                    if (target != null && redirects < BackendRedirects.MAX) {
-                        url = target; // within the backend: followed
-                        continue;
-                    }
-                    recordAnswer(url, response);
-                    return false;
+                HttpResponse<String> response = get(url, deadline);
+                if (response.statusCode() / 100 == 2) {
+                    return true;
                 }
+                URI target = BackendRedirects.target(url, response);
+                if (target != null && redirects < BackendRedirects.MAX) {
+                    url = target; // within the backend: followed
+                    continue;
+                }
+                recordAnswer(url, response);
+                return false;
             }
-        } catch (InterruptedIOException e) {
-            if (Thread.currentThread().isInterrupted() || "interrupted".equals(e.getMessage())) {
-                Thread.currentThread().interrupt(); // Okio may have cleared it
-                throw new Interrupted();
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Interrupted();
+        } catch (HttpTimeoutException e) {
             lastSeen = "GET " + url + " got no answer (timed out)";
         } catch (IOException e) {
             lastSeen = "GET " + url + " failed: " + e;
@@ -218,21 +211,19 @@ public final class ReadinessProbe {
         return false;
     }
 
-    private static Response get(HttpUrl url, long deadline) throws IOException {
-        Call call = HealthClient.get().newCall(new Request.Builder().url(url).header("Connection", "close").build());
+    private static HttpResponse<String> get(URI url, long deadline) throws IOException, InterruptedException {
         long remaining = Math.max(1, deadline - System.nanoTime());
-        call.timeout().timeout(Math.min(remaining, Duration.ofSeconds(5).toNanos()), TimeUnit.NANOSECONDS);
-        return call.execute();
+        return HealthClient.get(url, Duration.ofNanos(Math.min(remaining, Duration.ofSeconds(5).toNanos())));
     }
 
-    private void recordAnswer(HttpUrl url, Response response) throws IOException {
+    private void recordAnswer(URI url, HttpResponse<String> response) {
         answered = true;
-        String body = response.peekBody(300).string().strip();
-        String location = response.isRedirect() ? response.header("Location") : null;
-        lastAnswer = "GET " + url + " last answered HTTP " + response.code()
+        String body = abbreviate(response.body().strip(), 300);
+        String location = BackendRedirects.isRedirect(response) ? response.headers().firstValue("Location").orElse(null) : null;
+        lastAnswer = "GET " + url + " last answered HTTP " + response.statusCode()
                 + (location != null ? " redirecting to " + location + ", which is not this backend, so not followed"
                         : body.isEmpty() ? "" : " " + body);
-        if (response.code() != 404) {
+        if (response.statusCode() != 404) {
             notFoundSince = 0;
             return;
         }
@@ -248,22 +239,27 @@ public final class ReadinessProbe {
         }
     }
 
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
+    }
+
     /** The GET paths the app's OpenAPI document lists (FastAPI serves one), as a hint. */
-    private Optional<String> knownPaths(HttpUrl url) {
-        HttpUrl openApi = url.resolve("/openapi.json");
-        if (openApi == null) {
-            return Optional.empty();
-        }
-        try (Response response = get(openApi, System.nanoTime() + Duration.ofSeconds(1).toNanos())) {
-            if (!response.isSuccessful()) {
+    private Optional<String> knownPaths(URI url) {
+        URI openApi = url.resolve("/openapi.json");
+        try {
+            HttpResponse<String> response = get(openApi, System.nanoTime() + Duration.ofSeconds(1).toNanos());
+            if (response.statusCode() / 100 != 2) {
                 return Optional.empty();
             }
             Set<String> paths = new LinkedHashSet<>();
-            Matcher matcher = OPENAPI_GET_PATH.matcher(response.peekBody(100_000).string());
+            Matcher matcher = OPENAPI_GET_PATH.matcher(abbreviate(response.body(), 100_000));
             while (matcher.find() && paths.size() < 10) {
                 paths.add(matcher.group(1));
             }
             return paths.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", paths));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -64,6 +64,15 @@ public final class SpecReader {
         }
     }
 
+    private static boolean isUriPath(String path) {
+        try {
+            java.net.URI.create("http://127.0.0.1:1" + path);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     public BackendSpec read(Declaration d) {
         String where = d.origin();
         if (d.name().isBlank()) {
@@ -98,6 +107,10 @@ public final class SpecReader {
         if (!healthPath.isEmpty() && !healthPath.startsWith("/")) {
             throw invalid(where, "healthPath = \"" + healthPath + "\" does not start with '/'; "
                     + "write it as \"/" + healthPath + "\", or \"\" to only wait for the port");
+        }
+        if (!healthPath.isEmpty() && !isUriPath(healthPath)) {
+            throw invalid(where, "healthPath = \"" + healthPath + "\" is not a valid URL path (spaces and "
+                    + "other such characters must be percent-encoded, e.g. %20 for a space)");
         }
         if (mode == Mode.APP) {
             checkUvicornArgs(d.args(), where);
