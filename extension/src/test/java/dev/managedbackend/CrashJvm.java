@@ -265,8 +265,12 @@ final class CrashJvm implements AutoCloseable {
     /** The child JVM: runs the fixture class named by {@code args[0]}, then exits. */
     static final class Main {
         public static void main(String[] args) throws ClassNotFoundException {
+            // failures are printed, so that a fixture that did not get ready says why in the test's message
+            org.junit.platform.launcher.listeners.SummaryGeneratingListener summary =
+                    new org.junit.platform.launcher.listeners.SummaryGeneratingListener();
             LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectClass(Class.forName(args[0]))).build());
+                    .selectors(selectClass(Class.forName(args[0]))).build(), summary);
+            summary.getSummary().printFailuresTo(new java.io.PrintWriter(System.err, true), 20);
             System.exit(0);
         }
     }

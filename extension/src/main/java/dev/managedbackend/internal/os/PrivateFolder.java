@@ -2,6 +2,7 @@ package dev.managedbackend.internal.os;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -85,11 +86,16 @@ public final class PrivateFolder {
     /** The folders that are missing are made; the last one (ours to write in) owner-only. */
     private static void create(Path folder) throws IOException {
         Files.createDirectories(folder.getParent());
-        if (POSIX) {
-            // created 700 (the umask only takes away), so it is never open, not even for an instant
-            Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        } else {
-            Files.createDirectory(folder);
+        try {
+            if (POSIX) {
+                // created 700 (the umask only takes away), so it is never open, not even for an instant
+                Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } else {
+                Files.createDirectory(folder);
+            }
+        } catch (FileAlreadyExistsException e) {
+            // another start (of this JVM or another) made it a moment ago: the checks that follow
+            // decide whether it can be trusted, as for any folder that was there before
         }
     }
 

@@ -38,6 +38,30 @@ class PrivateFolderTests {
         assertThat(rm.waitFor()).isZero();
     }
 
+    /** Two backends of one class start at once and make the log folder together: both go on. */
+    @Test
+    void twoStartsThatMakeTheSameFolderAtOnceBothGetIt() throws Exception {
+        Path logs = base.resolve("project").resolve("logs");
+        int starts = 8;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(starts);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(starts);
+        try {
+            java.util.List<java.util.concurrent.Future<Path>> made = new java.util.ArrayList<>();
+            for (int i = 0; i < starts; i++) {
+                made.add(pool.submit(() -> {
+                    together.await(); // all of them call ensure at the same moment
+                    return PrivateFolder.ensure(logs, WHAT);
+                }));
+            }
+            for (java.util.concurrent.Future<Path> folder : made) {
+                assertThat(folder.get()).isEqualTo(logs);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(Files.getPosixFilePermissions(logs)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    }
+
     @Test
     void aFolderInsideAFolderOfAnotherUserIsRefusedAndNotMade() throws Exception {
         OtherUser attacker = OtherUser.get();
