@@ -12,8 +12,10 @@ public enum Scope {
     /** A fresh backend for every test method: for tests that change the backend's state. */
     METHOD,
     /**
-     * One backend per test JVM, shared by every class that declares an identical backend (all
-     * attributes equal), and stopped when the run ends.
+     * One backend per launcher execution (it lives in JUnit's root store), shared by every class
+     * of that execution that declares an identical backend (all attributes equal), and stopped
+     * when the execution ends. Under Maven one Surefire or Failsafe fork is one execution; a JVM
+     * that runs the launcher twice (an IDE, {@code EngineTestKit}) gets one per execution.
      */
     RUN,
     /**

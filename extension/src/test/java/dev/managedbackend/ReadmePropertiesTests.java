@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
- * The README's {@code properties} snippets are valid where it shows them: each is read as JUnit
+ * The {@code properties} snippets of the README and the user guide are valid where it shows them: each is read as JUnit
  * reads {@code junit-platform.properties} ({@link Properties#load}), handed to JUnit as its
  * configuration, and a class with a backend then runs and does what the snippet says.
  */
@@ -32,7 +31,7 @@ class ReadmePropertiesTests {
     @Test
     void everyPropertiesSnippetConfiguresARunThatPasses() throws IOException {
         List<Map<String, String>> snippets = snippets();
-        assertThat(snippets).describedAs("properties snippets in README.md").isNotEmpty();
+        assertThat(snippets).describedAs("properties snippets in README.md and docs/").isNotEmpty();
         for (Map<String, String> configuration : snippets) {
             assertThat(configuration.keySet()).describedAs("keys of %s", configuration).isNotEmpty()
                     .allMatch(key -> key.startsWith("managedbackend."));
@@ -60,7 +59,7 @@ class ReadmePropertiesTests {
     }
 
     private static List<Map<String, String>> snippets() throws IOException {
-        Matcher blocks = PROPERTIES.matcher(Files.readString(Path.of("../README.md")));
+        Matcher blocks = PROPERTIES.matcher(Docs.text());
         List<Map<String, String>> snippets = new ArrayList<>();
         while (blocks.find()) {
             Properties properties = new Properties();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -12,29 +14,42 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the README true: every block tagged {@code // tag::readme[]} ... {@code // end::readme[]}
- * in the sample tests appears in README.md verbatim (less the indentation its lines share), so
- * the README shows code that runs.
+ * Keeps the README and the user guide true: every block tagged {@code // tag::readme[]} ...
+ * {@code // end::readme[]} in the sample tests appears verbatim (less the indentation its lines
+ * share) in README.md or in a page under docs/, so what they show is code that runs.
  */
 class ReadmeSnippetsIT {
 
     private static final Pattern TAGGED = Pattern.compile("// tag::readme\\[]\\R(.*?)// end::readme\\[]", Pattern.DOTALL);
 
     @Test
-    void taggedSnippetsAreInTheReadmeVerbatim() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+    void taggedSnippetsAreInTheReadmeOrTheGuideVerbatim() throws IOException {
+        List<String> pages = pages();
         int snippets = 0;
         try (Stream<Path> sources = Files.walk(Path.of("src/test/java"))) {
             for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher tagged = TAGGED.matcher(Files.readString(source));
                 while (tagged.find()) {
                     snippets++;
-                    assertThat(readme).as("README.md shows the tagged code of %s", source)
-                            .contains(dedented(tagged.group(1)));
+                    String snippet = dedented(tagged.group(1));
+                    assertThat(pages).as("README.md or a page of docs/ shows the tagged code of %s", source)
+                            .anyMatch(page -> page.contains(snippet));
                 }
             }
         }
         assertThat(snippets).isPositive();
+    }
+
+    /** README.md and every Markdown page under docs/. */
+    static List<String> pages() throws IOException {
+        List<String> pages = new ArrayList<>();
+        pages.add(Files.readString(Path.of("README.md")));
+        try (Stream<Path> docs = Files.walk(Path.of("docs"))) {
+            for (Path page : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                pages.add(Files.readString(page));
+            }
+        }
+        return pages;
     }
 
     /** The block as the README shows it: without the indentation its lines share in the source. */
