@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
+import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.crash.CrashGuard;
 
@@ -148,15 +149,31 @@ final class CrashJvm implements AutoCloseable {
     String output() throws IOException {
         Path log = dir.resolve("jvm.log");
         String text = Files.exists(log) ? Files.readString(log) : "(no output)";
-        Path watchdog = dir.resolve("logs").resolve("watchdog-" + process.pid() + ".log");
-        return text + (Files.exists(watchdog) ? "\nwatchdog log:\n" + Files.readString(watchdog) : "");
+        String watchdog = watchdogLog();
+        return text + (watchdog.isEmpty() ? "" : "\nwatchdog log:\n" + watchdog);
     }
 
     /** The watchdog's log, empty if it never had to act. */
     String watchdogLog() {
-        Path watchdog = dir.resolve("logs").resolve("watchdog-" + process.pid() + ".log");
-        try {
-            return Files.exists(watchdog) ? Files.readString(watchdog) : "";
+        return watchdogLog(dir.resolve("logs"), process.pid());
+    }
+
+    /**
+     * The log (all of them, should it have been replaced) of the watchdog of JVM {@code jvmPid}
+     * under {@code logDir}: {@code watchdog/watchdog-<jvm identity>.log}; empty if there is none.
+     */
+    static String watchdogLog(Path logDir, long jvmPid) {
+        Path folder = logDir.resolve("watchdog");
+        if (!Files.isDirectory(folder)) {
+            return "";
+        }
+        try (Stream<Path> logs = Files.list(folder)) {
+            StringBuilder text = new StringBuilder();
+            for (Path log : logs.filter(log -> log.getFileName().toString().startsWith(
+                    "watchdog-" + OwnProcesses.identityPrefix(jvmPid))).sorted().toList()) {
+                text.append(Files.readString(log));
+            }
+            return text.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -166,7 +183,7 @@ final class CrashJvm implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
-        killTagged(OwnerTag.VARIABLE + "=" + process.pid() + ":");
+        killTagged(OwnerTag.VARIABLE + "=" + OwnProcesses.identityPrefix(process.pid()));
     }
 
     /** SIGKILL to every process of ours whose environment has an entry starting with {@code prefix}. */

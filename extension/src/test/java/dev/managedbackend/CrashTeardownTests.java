@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.PortAllocator;
 import dev.managedbackend.internal.os.OwnerTag;
 
@@ -287,7 +288,7 @@ class CrashTeardownTests {
     }
 
     private static String tagOf(CrashJvm jvm) {
-        return OwnerTag.VARIABLE + "=" + jvm.pid() + ":";
+        return OwnerTag.VARIABLE + "=" + OwnProcesses.identityPrefix(jvm.pid());
     }
 
     @ManagedBackend(app = "apps.hello:app", dir = DIR)

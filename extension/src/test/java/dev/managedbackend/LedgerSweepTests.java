@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.CrashTeardownTests.PlainCases;
 import dev.managedbackend.CrashTeardownTests.QuickCases;
 import dev.managedbackend.internal.os.OwnerTag;
@@ -223,9 +224,9 @@ class LedgerSweepTests {
             throws IOException {
         Path dir = Files.createDirectories(state.resolve("ledger"));
         Properties p = new Properties();
-        p.setProperty("boot", boot());
-        p.setProperty("owner.pid", Long.toString(ownerPid));
-        p.setProperty("owner.start", Long.toString(ownerStart));
+        String owner = new JvmIdentity.Self(boot(), JvmIdentity.pidNamespace(), ownerPid, ownerStart, "5eed")
+                .toString();
+        p.setProperty("owner", owner);
         p.setProperty("name", "default");
         p.setProperty("tag", tag);
         p.setProperty("pid", Long.toString(pid));
@@ -234,7 +235,7 @@ class LedgerSweepTests {
         p.setProperty("command", "sleep 300");
         p.setProperty("container", "");
         p.setProperty("dockerHost", "");
-        Path entry = dir.resolve(boot() + "-" + ownerPid + "-" + ownerStart + "-" + System.nanoTime() + ".entry");
+        Path entry = dir.resolve(owner + "-" + System.nanoTime() + ".entry");
         try (var out = Files.newBufferedWriter(entry)) {
             p.store(out, null);
         }
