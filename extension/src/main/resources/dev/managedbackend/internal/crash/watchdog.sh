@@ -26,7 +26,7 @@
 # For maintainers' tests only: MANAGED_BACKEND_WATCHDOG_PROC names another folder to read as /proc
 # (an empty one: behave as on a platform without /proc).
 # POSIX sh (dash, BusyBox): /bin/sh starts in milliseconds and is on every machine. Needs
-# grep -z (GNU or BusyBox) and mktemp; docker or curl for containers.
+# grep -z (GNU or BusyBox), sleep and rm; docker or curl for containers.
 
 # No pathname expansion anywhere: every list here holds data. The two globs that are meant are
 # expanded by `files`, with every variable part quoted.
@@ -207,25 +207,31 @@ check_groups() {
   done
 }
 
-# bounded FILE CMD...: runs CMD, its output in $out (through FILE) and its exit status in $rc,
-# killed after ENGINE_BOUND seconds (then rc=124). POSIX sh has no timeout(1).
+# bounded CMD...: runs CMD, its output in $out and its exit status in $rc, killed after
+# ENGINE_BOUND seconds (then rc=124). POSIX sh has no timeout(1); no temporary file either. With
+# $with_host set, CMD gets it as DOCKER_HOST.
 bounded() {
-  f=$1; shift
-  "$@" >"$f" 2>&1 </dev/null &
-  cmd=$!
-  (sleep "$ENGINE_BOUND"; kill -KILL "$cmd" 2>/dev/null) >/dev/null 2>&1 &
-  sleeper=$!
-  wait "$cmd"; rc=$?
-  # the sleeper still waiting means the command ended by itself
-  kill "$sleeper" 2>/dev/null || rc=124
-  out=$(cat -- "$f"; printf x); out=${out%x}; out=${out%"$nl"}
-  [ $rc -ne 124 ] || out="no answer within $ENGINE_BOUND s"
+  out=$(
+    # shellcheck disable=SC2030 # for CMD only: this is the command substitution's own shell
+    [ -z "${with_host:-}" ] || { DOCKER_HOST=$with_host; export DOCKER_HOST; }
+    "$@" 2>&1 </dev/null &
+    cmd=$!
+    (sleep "$ENGINE_BOUND"; kill -KILL "$cmd") >/dev/null 2>&1 &
+    sleeper=$!
+    wait "$cmd"; status=$?
+    # the sleeper still waiting means the command ended by itself
+    kill "$sleeper" 2>/dev/null || status=124
+    printf '\n%s' "$status"
+  )
+  rc=${out##*"$nl"}; out=${out%"$nl"*}; out=${out%"$nl"}
+  case $rc in '' | *[!0-9]*) rc=1 ;; esac
+  [ "$rc" -ne 124 ] || out="no answer within $ENGINE_BOUND s"
 }
 
 # engine_down: 0 if the last docker or curl call failed because the engine did not answer or
 # could not be reached (not because of the container or image itself).
 engine_down() {
-  [ $rc -ne 0 ] || return 1
+  [ "$rc" -ne 0 ] || return 1
   case $rc in 124) return 0 ;; esac
   case $out in
     *'Cannot connect to the Docker daemon'* | *'error during connect'* | *'connection refused'* \
@@ -234,11 +240,12 @@ engine_down() {
   return 1
 }
 
-# engine_request METHOD PATH HOST FILE: an Engine API request with curl to the engine HOST names
+# engine_request METHOD PATH HOST: an Engine API request with curl to the engine HOST names
 # (unix://, tcp://, - for DOCKER_HOST or the local socket), TLS as the docker CLI does it; the
 # body in $out, the HTTP status in $code, how it went in $via. Fails if curl could not ask.
 engine_request() {
-  method=$1 path=$2 host=$3 file=$4
+  method=$1 path=$2 host=$3
+  # shellcheck disable=SC2031 # the DOCKER_HOST this watchdog inherited, as meant
   [ "$host" = - ] && host=${DOCKER_HOST:-unix:///var/run/docker.sock}
   via="curl, $host"
   case $host in
@@ -261,31 +268,31 @@ engine_request() {
     *) out="curl reaches unix:// and tcp:// engines only"; code=000 rc=1; return 1 ;;
   esac
   # The status code on a line of its own, after the body and whatever curl says on stderr.
-  bounded "$file" curl -sS --connect-timeout 10 --max-time "$ENGINE_BOUND" -w "${nl}http_code=%{http_code}$nl" \
+  with_host='' bounded curl -sS --connect-timeout 10 --max-time "$ENGINE_BOUND" -w "${nl}http_code=%{http_code}$nl" \
     -X "$method" "$@" "$url$path"
-  [ $rc -ne 124 ] || { code=000; return 1; }
+  [ "$rc" -ne 124 ] || { code=000; return 1; }
   code=${out##*http_code=}; code=${code%%"$nl"*}
   out=${out%"${nl}http_code="*}; out=${out%"$nl"}
-  [ $rc -eq 0 ] || { out="curl exited with $rc, HTTP status $code: $out"; return 1; }
+  [ "$rc" -eq 0 ] || { out="curl exited with $rc, HTTP status $code: $out"; return 1; }
 }
 
-# docker_on HOST FILE ARGS...: the docker CLI on that engine, bounded.
+# docker_on HOST ARGS...: the docker CLI on that engine, bounded.
 docker_on() {
-  host=$1 file=$2; shift 2
-  if [ "$host" = - ]; then via="docker CLI, default engine"; bounded "$file" docker "$@"
-  else via="docker CLI, $host"; bounded "$file" env "DOCKER_HOST=$host" docker "$@"; fi
+  host=$1; shift
+  if [ "$host" = - ]; then via="docker CLI, default engine"; with_host='' bounded docker "$@"
+  else via="docker CLI, $host"; with_host=$host bounded docker "$@"; fi
 }
 
-# remove_container ID HOST FILE: force-removes the container and its anonymous volumes on the
+# remove_container ID HOST: force-removes the container and its anonymous volumes on the
 # engine it was recorded on. Succeeds if it was removed or was gone already, by the docker CLI's
 # exit status and exact message or the API's status code; anything else fails. An ID of the form
 # label=KEY=VALUE stands for every container with that label: a backend registered before its
 # container was created, so that a JVM killed in between leaves nothing either.
 remove_container() {
-  id=$1 host=$2 file=$3
-  case $id in label=*) remove_labelled "${id#label=}" "$host" "$file"; return ;; esac
+  id=$1 host=$2
+  case $id in label=*) remove_labelled "${id#label=}" "$host"; return ;; esac
   if command -v docker >/dev/null 2>&1; then
-    docker_on "$host" "$file" rm -f -v -- "$id"
+    docker_on "$host" rm -f -v -- "$id"
     # a docker CLI before 23 fails on a container that is gone; later ones say so and succeed
     case $rc,$out in
       0,*"No such container: $id"*) say "container $id was gone already ($via)"; return 0 ;;
@@ -301,7 +308,7 @@ remove_container() {
     rc=1 out=''
     return 1
   fi
-  if ! engine_request DELETE "/containers/$id?force=true&v=true" "$host" "$file"; then
+  if ! engine_request DELETE "/containers/$id?force=true&v=true" "$host"; then
     say "could not remove container $id ($via): $out"
     return 1
   fi
@@ -314,17 +321,17 @@ remove_container() {
   return 1
 }
 
-# remove_labelled LABEL HOST FILE: removes every container, in any state, that carries LABEL
+# remove_labelled LABEL HOST: removes every container, in any state, that carries LABEL
 # (KEY=VALUE); succeeds if none is left. Listing is the engine's, so a failure to list fails.
 remove_labelled() {
-  label=$1 host=$2 file=$3
+  label=$1 host=$2
   if command -v docker >/dev/null 2>&1; then
-    docker_on "$host" "$file" ps -aq --no-trunc --filter "label=$label"
-    [ $rc -eq 0 ] || { say "could not list the containers labelled $label ($via): docker exited with $rc: $out"; return 1; }
+    docker_on "$host" ps -aq --no-trunc --filter "label=$label"
+    [ "$rc" -eq 0 ] || { say "could not list the containers labelled $label ($via): docker exited with $rc: $out"; return 1; }
     ids=$out
   elif command -v curl >/dev/null 2>&1; then
     filter=$(printf '%s' "$label" | sed 's/=/%3D/g')
-    if ! engine_request GET "/containers/json?all=1&filters=%7B%22label%22%3A%5B%22$filter%22%5D%7D" "$host" "$file" \
+    if ! engine_request GET "/containers/json?all=1&filters=%7B%22label%22%3A%5B%22$filter%22%5D%7D" "$host" \
       || [ "$code" != 200 ]; then
       say "could not list the containers labelled $label ($via): HTTP status $code: $out"
       return 1
@@ -339,16 +346,16 @@ remove_labelled() {
   failed=0
   for c in $ids; do
     case $c in *[!0-9a-f]*) say "ignored \"$c\" in the list of containers labelled $label"; failed=1; continue ;; esac
-    remove_container "$c" "$host" "$file" || { failed=1; engine_down && return 1; }
+    remove_container "$c" "$host" || { failed=1; engine_down && return 1; }
   done
   return $failed
 }
 
-# remove_image NAME HOST FILE: force-removes an image this JVM built; succeeds if it is gone.
+# remove_image NAME HOST: force-removes an image this JVM built; succeeds if it is gone.
 remove_image() {
-  name=$1 host=$2 file=$3
+  name=$1 host=$2
   if command -v docker >/dev/null 2>&1; then
-    docker_on "$host" "$file" rmi -f -- "$name"
+    docker_on "$host" rmi -f -- "$name"
     case $rc,$out in
       0,*) say "removed image $name ($via)"; return 0 ;;
       *,*"No such image"*) say "image $name was gone already ($via)"; return 0 ;;
@@ -361,7 +368,7 @@ remove_image() {
     rc=1 out=''
     return 1
   fi
-  if ! engine_request DELETE "/images/$name?force=true" "$host" "$file"; then
+  if ! engine_request DELETE "/images/$name?force=true" "$host"; then
     say "could not remove image $name ($via): $out"
     return 1
   fi
@@ -373,46 +380,66 @@ remove_image() {
   return 1
 }
 
-# on_engine HEXHOST N: removes this engine's containers, then its images, one after another; an
-# engine that does not answer or cannot be reached is reported once, and the rest of its work is
-# left (its entries stay for the next sweep). Removed container ids go to $work/removed.
+# forget_container ID: deletes the ledger entries of this JVM that name container ID (removed).
+forget_container() {
+  for d in $ledgers; do
+    unhex "$d"; files "$out/$entries" .entry
+    while IFS= read -r f; do
+      [ -n "$f" ] || continue
+      entry_container "$f" || continue
+      [ "$c" = "$1" ] || continue
+      rm -f -- "$f" || say "could not delete the ledger entry $f"
+    done <<EOF
+$found
+EOF
+  done
+}
+
+# entry_container FILE: the container id a ledger entry names, in $c (empty: a process entry).
+entry_container() {
+  c=''
+  [ -r "$1" ] || return 1
+  while IFS= read -r l; do
+    case $l in container=*) c=${l#container=} ;; esac
+  done <"$1"
+}
+
+# on_engine HEXHOST: removes this engine's containers, then its images, one after another, and
+# deletes the ledger entry of each container removed; an engine that does not answer or cannot
+# be reached is reported once, and the rest of its work is left (its entries stay for the next
+# sweep). Fails if anything is left.
 on_engine() {
-  unhex "$1"; engine=$out file="$work/out.$2"
+  unhex "$1"; engine=$out failed_here=0
   for each in $containers; do
     [ "${each#*,}" = "$1" ] || continue
     unhex "${each%%,*}"; cid=$out
-    if remove_container "$cid" "$engine" "$file"; then
-      printf '%s\n' "$cid" >>"$work/removed"
+    if remove_container "$cid" "$engine"; then
+      forget_container "$cid"
     elif engine_down; then
       say "the engine $engine did not answer or cannot be reached ($out): left its containers and images" \
         "as they are; their ledger entries stay for the next sweep"
       return 1
+    else
+      failed_here=1
     fi
   done
   for each in $images; do
     [ "${each#*,}" = "$1" ] || continue
     unhex "${each%%,*}"
-    remove_image "$out" "$engine" "$file" || { engine_down && return 1; }
+    remove_image "$out" "$engine" || { failed_here=1; engine_down && return 1; }
   done
+  return $failed_here
 }
 
 say "the JVM is gone; cleaning up process groups$pgids, containers and images"
 # Engines in parallel with the processes, one job per engine: they take longer.
-work=$(mktemp -d 2>/dev/null) || work=''
-jobs=''
-if [ -n "$work" ]; then
-  : >"$work/removed"
-  engines=' ' n=0
-  for c in $containers $images; do
-    case $engines in *" ${c#*,} "*) continue ;; esac
-    engines="$engines${c#*,} "
-    n=$((n + 1))
-    on_engine "${c#*,}" "$n" &
-    jobs="$jobs $!"
-  done
-elif [ "$containers$images" != '  ' ]; then
-  say "could not make a private temporary folder (mktemp -d): containers and images left as they are"
-fi
+jobs='' engines=' '
+for each in $containers $images; do
+  case $engines in *" ${each#*,} "*) continue ;; esac
+  engines="$engines${each#*,} "
+  on_engine "${each#*,}" &
+  jobs="$jobs $!"
+done
 
 left='' hit=' ' all_hit=' '
 if [ -z "$procs" ]; then
@@ -439,26 +466,8 @@ if [ "$unreadable" != ' ' ]; then
   say "left alone, as their environment cannot be read (they are not provably this JVM's): processes$unreadable"
   left="$left processes$unreadable (unreadable)"
 fi
-for j in $jobs; do wait "$j"; done
-removed=' '
-if [ -n "$work" ]; then
-  while IFS= read -r r; do removed="$removed$r "; done <"$work/removed"
-  rm -rf -- "$work"
-fi
-unremoved=''
-for c in $containers; do
-  unhex "${c%%,*}"
-  case $removed in *" $out "*) ;; *) unremoved="$unremoved $out" ;; esac
-done
-
-# entry_container FILE: the container id a ledger entry names, in $c (empty: a process entry).
-entry_container() {
-  c=''
-  [ -r "$1" ] || return 1
-  while IFS= read -r l; do
-    case $l in container=*) c=${l#container=} ;; esac
-  done <"$1"
-}
+engines_failed=''
+for j in $jobs; do wait "$j" || engines_failed=yes; done
 
 # registered ID: 0 if the JVM registered container ID with the watchdog.
 registered() {
@@ -469,11 +478,12 @@ registered() {
   return 1
 }
 
-# An entry goes only if what it names was honoured: its container removed (or gone already),
-# or, for a process entry, no process of this JVM left at all (and processes could be seen).
+# An entry goes only if what it names was honoured: its container removed (or gone already: the
+# engine's job deleted its entry then), or, for a process entry, no process of this JVM left at all
+# (and processes could be seen).
 # Survivors are not mapped to their entries (a backend's name in the entry is escaped, in the
 # environment it is not), so any survivor keeps every process entry.
-kept=''
+kept='' unremoved=''
 for d in $ledgers; do
   unhex "$d"; d=$out
   files "$d/$entries" .entry
@@ -482,11 +492,8 @@ for d in $ledgers; do
     if ! entry_container "$f"; then
       kept="$kept$nl  $f: cannot read it"
     elif [ -n "$c" ]; then
-      case $removed in
-        *" $c "*) rm -f -- "$f" || kept="$kept$nl  $f: could not delete it" ;;
-        *) if registered "$c"; then kept="$kept$nl  $f: container $c not removed"
-           else kept="$kept$nl  $f: container $c was never registered with the watchdog"; fi ;;
-      esac
+      if registered "$c"; then kept="$kept$nl  $f: container $c not removed"; unremoved="$unremoved $c"
+      else kept="$kept$nl  $f: container $c was never registered with the watchdog"; fi
     elif [ -z "$procs" ]; then
       kept="$kept$nl  $f: processes cannot be seen here (no $proc)"
     elif [ -z "$left" ]; then
@@ -503,5 +510,5 @@ if [ -n "$left$unremoved" ]; then
   say "still there:$left${unremoved:+ containers$unremoved}"
   exit 1
 fi
-[ -z "$kept" ] || exit 1
+[ -z "$kept$engines_failed" ] || exit 1
 say "done"
