@@ -66,7 +66,16 @@ final class CrashJvm implements AutoCloseable {
     /** As {@link #start(Class, Path, Path, String...)}, with {@code environment} set (or, for a null value, removed). */
     static CrashJvm start(Class<?> fixture, Path dir, Path stateDir, Map<String, String> environment,
             String... jvmArgs) {
-        List<String> command = new ArrayList<>();
+        return start(fixture, dir, stateDir, environment, List.of(), jvmArgs);
+    }
+
+    /**
+     * As {@link #start(Class, Path, Path, Map, String...)}, run by {@code wrapper} (e.g. {@code unshare ...}),
+     * which gets the java command line as its last arguments.
+     */
+    static CrashJvm start(Class<?> fixture, Path dir, Path stateDir, Map<String, String> environment,
+            List<String> wrapper, String... jvmArgs) {
+        List<String> command = new ArrayList<>(wrapper);
         if (sigintIgnored()) {
             // a shell without job control starts background jobs with SIGINT ignored, and the JVM
             // keeps it that way; the SIGINT test needs the default disposition back
@@ -234,6 +243,11 @@ final class CrashJvm implements AutoCloseable {
             // no /proc: assume the default
         }
         return false;
+    }
+
+    /** In a fixture: the folder the parent gave this JVM (where it reads the ready file). */
+    static Path folder() {
+        return Path.of(System.getProperty(READY_FILE)).getParent();
     }
 
     /** In a fixture: reports the ready backend to the parent (written whole or not at all). */
