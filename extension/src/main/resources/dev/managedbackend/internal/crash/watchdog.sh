@@ -28,8 +28,8 @@
 # POSIX sh (dash, BusyBox): /bin/sh starts in milliseconds and is on every machine. Needs
 # grep -z (GNU or BusyBox), sleep and rm; docker or curl for containers.
 
-# No pathname expansion anywhere: every list here holds data. The two globs that are meant are
-# expanded by `files`, with every variable part quoted.
+# No pathname expansion anywhere: every list here holds data. The globs that are meant are
+# expanded with `set +f; set -- PATTERN; set -f`, every variable part of PATTERN quoted.
 set -f
 # The JVM often dies with a Ctrl-C or a hang-up to its terminal; the watchdog must not.
 trap '' INT QUIT HUP PIPE
@@ -98,19 +98,6 @@ fi
 [ -n "$logged" ] || exec >/dev/null 2>&1
 
 say() { echo "[managed-backend watchdog $$] $*"; }
-
-# files PREFIX SUFFIX: the files named PREFIX*SUFFIX, one per line, in $found. One of the two
-# places with pathname expansion (with `tagged`), and every variable part of it is quoted.
-files() {
-  found=''
-  set +f
-  set -- "$1"*"$2"
-  set -f
-  for f in "$@"; do
-    [ -e "$f" ] || continue # the pattern itself: no match
-    found="$found$f$nl"
-  done
-}
 
 # Processes can be seen only where there is a /proc.
 if [ -r "$proc/self/stat" ]; then procs=yes; else procs=''; fi
@@ -382,16 +369,16 @@ remove_image() {
 
 # forget_container ID: deletes the ledger entries of this JVM that name container ID (removed).
 forget_container() {
+  gone=$1
   for d in $ledgers; do
-    unhex "$d"; files "$out/$entries" .entry
-    while IFS= read -r f; do
-      [ -n "$f" ] || continue
+    unhex "$d"
+    set +f; set -- "$out/$entries"*.entry; set -f
+    for f in "$@"; do
+      [ -e "$f" ] || continue # the pattern itself: no entry
       entry_container "$f" || continue
-      [ "$c" = "$1" ] || continue
+      [ "$c" = "$gone" ] || continue
       rm -f -- "$f" || say "could not delete the ledger entry $f"
-    done <<EOF
-$found
-EOF
+    done
   done
 }
 
@@ -485,10 +472,10 @@ registered() {
 # environment it is not), so any survivor keeps every process entry.
 kept='' unremoved=''
 for d in $ledgers; do
-  unhex "$d"; d=$out
-  files "$d/$entries" .entry
-  while IFS= read -r f; do
-    [ -n "$f" ] || continue
+  unhex "$d"
+  set +f; set -- "$out/$entries"*.entry; set -f
+  for f in "$@"; do
+    [ -e "$f" ] || continue # the pattern itself: no entry
     if ! entry_container "$f"; then
       kept="$kept$nl  $f: cannot read it"
     elif [ -n "$c" ]; then
@@ -501,9 +488,7 @@ for d in $ledgers; do
     else
       kept="$kept$nl  $f: processes left:$left"
     fi
-  done <<EOF
-$found
-EOF
+  done
 done
 [ -z "$kept" ] || say "kept these ledger entries for the next sweep:$kept"
 if [ -n "$left$unremoved" ]; then
