@@ -1,5 +1,6 @@
 package dev.managedbackend.internal.os;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import java.util.Optional;
  *     two CI jobs in containers of their own have the same pid, and this tells them apart;</li>
  * <li>{@code pid} and {@code start}: {@link ProcessIdentity#selfStart()}, so that a reused pid is
  *     another identity;</li>
- * <li>{@code random}: 48 bits from {@link SecureRandom}, made once per JVM, so that two JVMs that
+ * <li>{@code random}: 48 bits from the kernel's random source ({@code /dev/urandom}, else
+ *     {@link SecureRandom}), made once per JVM, so that two JVMs that
  *     share everything else (another host with the same pid, boot id and start tick by chance,
  *     a namespace inode reused) still differ.</li>
  * </ul>
@@ -120,9 +122,20 @@ public final class JvmIdentity {
         }
     }
 
+    /**
+     * The kernel's random source where there is one, read directly: what {@link SecureRandom}'s
+     * default (NativePRNG) reads too, without the 35-65 ms its providers take to load on a JVM's
+     * first backend start. {@link SecureRandom} elsewhere.
+     */
     private static String random() {
         byte[] bytes = new byte[6];
-        new SecureRandom().nextBytes(bytes);
+        try (FileInputStream urandom = new FileInputStream("/dev/urandom")) {
+            if (urandom.readNBytes(bytes, 0, bytes.length) != bytes.length) {
+                throw new IOException("short read");
+            }
+        } catch (IOException | RuntimeException e) {
+            new SecureRandom().nextBytes(bytes);
+        }
         return HexFormat.of().formatHex(bytes);
     }
 }
