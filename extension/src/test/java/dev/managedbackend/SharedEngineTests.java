@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -60,9 +62,13 @@ class SharedEngineTests {
                     + "later, job b's left alone%n", cleanedUp);
 
             assertThat(b.containers).describedAs("job b's containers, after job a's JVM was killed; job a's "
-                    + "watchdog said:%n%s", killed.watchdogLog()).allMatch(SharedEngineTests::running);
+                    + "watchdog said:%n%s", watchdogLogs(a)).allMatch(SharedEngineTests::running);
             assertThat(imageExists(b.image)).describedAs("job b's image").isTrue();
             await().atMost(CLEANED_UP).until(() -> ledger(a.state).isEmpty());
+            Path logs = a.dir.resolve("logs").resolve("watchdog");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(logs)))
+                    .describedAs("the watchdog's log folder").isEqualTo("rwx------");
+            assertThat(watchdogLogs(a)).describedAs("job a's watchdog log").contains("removed image " + a.image);
 
             Files.writeString(b.dir.resolve("end"), "");
             ProcessHandle jvmB = b.jvm();
@@ -75,6 +81,22 @@ class SharedEngineTests {
             assertThat(ledger(b.state)).isEmpty();
         } finally {
             made.forEach(id -> CrashContainerTests.docker("rm", "-f", "-v", id));
+        }
+    }
+
+    private static String watchdogLogs(Job job) {
+        try (Stream<Path> files = Files.list(job.dir.resolve("logs").resolve("watchdog"))) {
+            return files.map(SharedEngineTests::read).reduce("", String::concat);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

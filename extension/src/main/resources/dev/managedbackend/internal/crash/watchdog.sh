@@ -84,8 +84,10 @@ done
 [ "$groups$containers$images" = '   ' ] && exit 0
 
 # The log: only in a folder that is no link and is this user's (the JVM made it private), and
-# only as a new file (noclobber: never one that exists, nor a link); else another new name.
+# only as a new file (noclobber: never one that exists, nor a link), readable by this user only;
+# else another new name.
 exec </dev/null
+umask 077
 logged=''
 dir=${log%/*}
 if [ -n "$log" ] && [ "$dir" != "$log" ] && [ -d "$dir" ] && [ ! -L "$dir" ] && [ -O "$dir" ]; then

@@ -124,6 +124,7 @@ class WatchdogInputTests {
         Path instead = log.resolveSibling("watchdog-" + watchdog.pid() + ".log");
         assertThat(instead).describedAs("the log, under a new name").exists();
         assertThat(Files.readString(instead)).contains("the JVM is gone");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(instead))).isEqualTo("rw-------");
     }
 
     /** A log folder that is a link (or not this user's) gets nothing: the watchdog reports nowhere. */
