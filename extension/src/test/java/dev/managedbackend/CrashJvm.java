@@ -25,7 +25,6 @@ import java.util.stream.Stream;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
-import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.crash.CrashGuard;
 

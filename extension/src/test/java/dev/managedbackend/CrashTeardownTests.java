@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.PortAllocator;
 import dev.managedbackend.internal.os.OwnerTag;
 
