@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 
@@ -167,23 +168,33 @@ public final class LedgerSweep {
                 claimed.forEach(c -> kept.add(c.entry.describe()
                         + ": neither the docker CLI nor Testcontainers is available to remove it"));
             } else {
-                Map<String, List<Claimed>> byEngine = new LinkedHashMap<>();
-                claimed.forEach(c -> byEngine.computeIfAbsent(c.entry.dockerHost(), h -> new ArrayList<>()).add(c));
-                byEngine.forEach((engine, entries) -> ContainerSweep.onEngine(remover.get(), engine, entries.stream()
-                        .map(Claimed::entry).toList(), ENGINE_BOUND).forEach((entry, outcome) -> {
-                            if (outcome.isEmpty()) {
-                                removed.add(entry.containerId());
-                                claimed.stream().filter(c -> c.entry == entry).forEach(c -> Ledger.remove(c.file));
-                            } else {
-                                kept.add(entry.describe() + ": " + outcome);
-                            }
-                        }));
+                Map<String, List<LedgerEntry>> byEngine = new LinkedHashMap<>();
+                claimed.forEach(c -> byEngine.computeIfAbsent(c.entry.dockerHost(), h -> new ArrayList<>()).add(c.entry));
+                // all engines at once: each is bounded, and one that hangs must not hold back the others
+                List<CompletableFuture<Map<LedgerEntry, String>>> outcomes = byEngine.entrySet().stream()
+                        .map(engine -> CompletableFuture.supplyAsync(() -> ContainerSweep.onEngine(remover.get(),
+                                engine.getKey(), engine.getValue(), ENGINE_BOUND), LedgerSweep::onDaemonThread))
+                        .toList();
+                outcomes.forEach(outcome -> outcome.join().forEach((entry, problem) -> {
+                    if (problem.isEmpty()) {
+                        removed.add(entry.containerId());
+                        claimed.stream().filter(c -> c.entry == entry).forEach(c -> Ledger.remove(c.file));
+                    } else {
+                        kept.add(entry.describe() + ": " + problem);
+                    }
+                }));
             }
             return report(claimed, new Result(claimed.size(), List.of(), removed, kept,
                     claimed.stream().map(c -> c.entry.describe()).toList()));
         } finally {
             claimed.forEach(Claimed::release);
         }
+    }
+
+    private static void onDaemonThread(Runnable work) {
+        Thread thread = new Thread(work, "managed-backend sweep of an engine");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static Result report(List<Claimed> claimed, Result result) {
