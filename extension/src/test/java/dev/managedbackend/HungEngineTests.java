@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -124,6 +126,79 @@ class HungEngineTests {
                 outcome.message());
     }
 
+    /**
+     * The engine hangs after the container started (the child JVM reaches the real engine through
+     * a forwarding socket, which is then swapped for one that never answers): the normal stop
+     * gives up after its grace period and the bound, names the engine, and the container keeps
+     * its ledger entry; the JVM's exit is not held.
+     */
+    @Test
+    void aNormalStopOnAnEngineThatHungAfterTheStartIsBounded() throws Exception {
+        Path proxy = temp.resolve("proxy.sock");
+        Process forwarding = new ProcessBuilder(SOCAT.toString(), "UNIX-LISTEN:" + proxy + ",fork",
+                "UNIX-CONNECT:/var/run/docker.sock").redirectErrorStream(true)
+                .redirectOutput(temp.resolve("forwarding.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(proxy));
+        Path dir = Files.createDirectories(temp.resolve("child"));
+        Path state = temp.resolve("state");
+        IsolatedRun child = new IsolatedRun(ChildJvm.classPathWithLogging(), dir, List.of(
+                "-D" + ManagedBackend.STATE_DIR_PROPERTY_NAME + "=" + state, "-Dmanagedbackend.stopTimeoutSeconds=1"))
+                .env("DOCKER_HOST", "unix://" + proxy)
+                .env("TESTCONTAINERS_DOCKER_CLIENT_STRATEGY",
+                        "org.testcontainers.dockerclient.EnvironmentAndSystemPropertyClientProviderStrategy");
+        String containerId = null;
+        try {
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return child.run(StopOnAHungEngineCases.class.getName());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Path ready = dir.resolve("container");
+            await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(ready) || run.isDone());
+            assertThat(ready).describedAs("the child's container; output:%n%s", child.output()).exists();
+            containerId = Files.readString(ready).strip();
+            // the engine hangs: the forwarding socket and its connections go, one that never answers takes its place
+            forwarding.descendants().forEach(ProcessHandle::destroyForcibly);
+            forwarding.destroyForcibly().waitFor();
+            Files.deleteIfExists(proxy);
+            Process hung = new ProcessBuilder(SOCAT.toString(), "UNIX-LISTEN:" + proxy + ",fork", "EXEC:sleep 600")
+                    .redirectErrorStream(true).redirectOutput(temp.resolve("hung.log").toFile()).start();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(proxy));
+                Files.writeString(dir.resolve("hung"), "");
+
+                long stopping = System.nanoTime();
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> child.output().contains("did not stop and remove container"));
+                long gaveUp = Duration.ofNanos(System.nanoTime() - stopping).toMillis();
+
+                String output = child.output();
+                assertThat(child.outcome(StopOnAHungEngineCases.class).status()).describedAs(output)
+                        .isEqualTo("SUCCESSFUL");
+                assertThat(output).contains("the Docker engine unix://" + proxy + " did not stop and remove container "
+                        + containerId + " within 21 s", "its crash-ledger entry stays");
+                assertThat(CrashContainerTests.docker("ps", "-aq", "--no-trunc", "--filter", "id=" + containerId))
+                        .describedAs("the container, left for the next sweep").isPresent();
+                assertThat(ledger(state)).describedAs("its ledger entry").hasSize(1);
+                System.out.printf("[hung engine] normal stop on an engine that hung after the start: given up %d ms "
+                        + "after the test ended (bound: stopTimeoutSeconds 1 + 20 s)%n", gaveUp);
+                // Testcontainers' own exit hook (Ryuk disabled) then asks the engine without a bound: not ours to wait for
+                ProcessHandle.of(child.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                run.handle((code, failure) -> code).get(30, TimeUnit.SECONDS);
+            } finally {
+                hung.descendants().forEach(ProcessHandle::destroyForcibly);
+                hung.destroyForcibly();
+            }
+        } finally {
+            forwarding.destroyForcibly();
+            if (containerId != null) {
+                CrashContainerTests.docker("rm", "-f", "-v", containerId);
+            }
+        }
+    }
+
     /** A ledger entry of a dead test JVM for a container on {@code engine}. */
     private static Path deadJvmsContainer(Path state, String containerId, String engine) throws Exception {
         Process gone = new ProcessBuilder("true").start();
@@ -151,6 +226,19 @@ class HungEngineTests {
             assertThat(backend.isRunning()).isTrue();
             assertThat(Thread.getAllStackTraces().keySet()).describedAs("threads when the backend was ready")
                     .anyMatch(thread -> thread.getName().equals("managed-backend sweep of containers") && thread.isAlive());
+        }
+    }
+
+    /** Reports its container, then waits until the parent has made the engine hang. */
+    @ManagedBackend(image = "sample-fastapi:dev")
+    static class StopOnAHungEngineCases {
+        @Test
+        void serve(Backend backend) throws IOException {
+            Path dir = IsolatedRun.directory();
+            Path partial = Files.writeString(dir.resolve("container.partial"), backend.containerId().orElseThrow());
+            Files.move(partial, dir.resolve("container"));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> Files.exists(dir.resolve("hung")));
         }
     }
 
