@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
+import dev.managedbackend.internal.os.JvmIdentity;
+import dev.managedbackend.internal.os.OwnerTag;
+
 /**
  * Container mode on a real Docker engine: an image that exists ({@code sample-fastapi:dev}, made
  * by scripts/build-sample-image.sh) and the sample app's Dockerfile, built here on the offline
@@ -55,7 +58,7 @@ class ContainerModeTests {
                 .containsEntry("GET /env/GREETING", new Http.Answer(200, "{\"key\":\"GREETING\",\"value\":\"hi from env\"}"))
                 .containsEntry("second test containerId", containerId);
         assertThat(SEEN.get("docker inspect")).describedAs("the container as Docker sees it")
-                .isEqualTo("running " + IMAGE + " " + JVM + ":default");
+                .isEqualTo("running " + IMAGE + " " + OwnerTag.of("default"));
         Path log = (Path) SEEN.get("logFile");
         assertThat(log.getFileName().toString()).startsWith("ContainerModeTests_ImageCases-default-");
         assertThat(log).content().contains("[managed-backend] starting a container of sample-fastapi:dev",
@@ -84,7 +87,7 @@ class ContainerModeTests {
 
         TestKit.assertAllPassed(results, 2);
         String image = (String) SEEN.get("image");
-        assertThat(image).startsWith("localhost/managed-backend/sample-fastapi:" + JVM + "-");
+        assertThat(image).startsWith("localhost/managed-backend/sample-fastapi:" + JvmIdentity.self() + "-");
         assertThat(SEEN).containsEntry("GET /health", new Http.Answer(200, "{\"status\":\"ok\"}"))
                 .containsEntry("GET /env/GREETING", new Http.Answer(200, "{\"key\":\"GREETING\",\"value\":\"built\"}"))
                 .containsEntry("again: image", image);

@@ -252,7 +252,7 @@ class ContainerTimeoutTests {
     private static void assertNothingLeftBy(long pid) {
         assertThat(DockerCli.containersOf(pid)).describedAs("containers of the child JVM %d", pid).isEmpty();
         assertThat(DockerCli.run("network", "ls", "--format", "{{.ID}} {{.Label \"" + ContainerLauncher.OWNER_LABEL + "\"}}").stream()
-                .filter(line -> line.contains(" " + pid + ":")).toList())
+                .filter(line -> line.contains(" " + OwnProcesses.identityPrefix(pid))).toList())
                 .describedAs("networks of the child JVM %d", pid).isEmpty();
     }
 

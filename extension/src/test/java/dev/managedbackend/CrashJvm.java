@@ -66,7 +66,16 @@ final class CrashJvm implements AutoCloseable {
     /** As {@link #start(Class, Path, Path, String...)}, with {@code environment} set (or, for a null value, removed). */
     static CrashJvm start(Class<?> fixture, Path dir, Path stateDir, Map<String, String> environment,
             String... jvmArgs) {
-        List<String> command = new ArrayList<>();
+        return start(fixture, dir, stateDir, environment, List.of(), jvmArgs);
+    }
+
+    /**
+     * As {@link #start(Class, Path, Path, Map, String...)}, run by {@code wrapper} (e.g. {@code unshare ...}),
+     * which gets the java command line as its last arguments.
+     */
+    static CrashJvm start(Class<?> fixture, Path dir, Path stateDir, Map<String, String> environment,
+            List<String> wrapper, String... jvmArgs) {
+        List<String> command = new ArrayList<>(wrapper);
         if (sigintIgnored()) {
             // a shell without job control starts background jobs with SIGINT ignored, and the JVM
             // keeps it that way; the SIGINT test needs the default disposition back
@@ -149,21 +158,31 @@ final class CrashJvm implements AutoCloseable {
     String output() throws IOException {
         Path log = dir.resolve("jvm.log");
         String text = Files.exists(log) ? Files.readString(log) : "(no output)";
-        return text + "\nwatchdog log:\n" + watchdogLog();
+        String watchdog = watchdogLog();
+        return text + (watchdog.isEmpty() ? "" : "\nwatchdog log:\n" + watchdog);
     }
 
     /** The watchdog's log, empty if it never had to act. */
     String watchdogLog() {
-        // named watchdog-<pid>-<random>.log, so that no one can plant a link under its name
-        try (DirectoryStream<Path> logs = Files.newDirectoryStream(dir.resolve("logs"),
-                "watchdog-" + process.pid() + "-*.log")) {
+        return watchdogLog(dir.resolve("logs"), process.pid());
+    }
+
+    /**
+     * The log (all of them, should it have been replaced) of the watchdog of JVM {@code jvmPid}
+     * under {@code logDir}: {@code watchdog/watchdog-<jvm identity>.log}; empty if there is none.
+     */
+    static String watchdogLog(Path logDir, long jvmPid) {
+        Path folder = logDir.resolve("watchdog");
+        if (!Files.isDirectory(folder)) {
+            return "";
+        }
+        try (Stream<Path> logs = Files.list(folder)) {
             StringBuilder text = new StringBuilder();
-            for (Path log : logs) {
+            for (Path log : logs.filter(log -> log.getFileName().toString().startsWith(
+                    "watchdog-" + OwnProcesses.identityPrefix(jvmPid))).sorted().toList()) {
                 text.append(Files.readString(log));
             }
             return text.toString();
-        } catch (NoSuchFileException e) {
-            return "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -173,7 +192,7 @@ final class CrashJvm implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
-        killTagged(OwnerTag.VARIABLE + "=" + process.pid() + ":");
+        killTagged(OwnerTag.VARIABLE + "=" + OwnProcesses.identityPrefix(process.pid()));
     }
 
     /** SIGKILL to every process of ours whose environment has an entry starting with {@code prefix}. */
@@ -224,6 +243,11 @@ final class CrashJvm implements AutoCloseable {
             // no /proc: assume the default
         }
         return false;
+    }
+
+    /** In a fixture: the folder the parent gave this JVM (where it reads the ready file). */
+    static Path folder() {
+        return Path.of(System.getProperty(READY_FILE)).getParent();
     }
 
     /** In a fixture: reports the ready backend to the parent (written whole or not at all). */

@@ -287,7 +287,7 @@ class CrashTeardownTests {
     }
 
     private static String tagOf(CrashJvm jvm) {
-        return OwnerTag.VARIABLE + "=" + jvm.pid() + ":";
+        return OwnerTag.VARIABLE + "=" + OwnProcesses.identityPrefix(jvm.pid());
     }
 
     @ManagedBackend(app = "apps.hello:app", dir = DIR)

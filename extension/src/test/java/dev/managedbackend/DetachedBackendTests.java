@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.RunningBackend;
 import dev.managedbackend.internal.crash.CrashGuard;
 import dev.managedbackend.internal.crash.DetachedBackends;
@@ -45,9 +46,9 @@ class DetachedBackendTests {
             assertThat(found.url()).isEqualTo(backend.baseUrl().toString());
             assertThat(found.healthPath()).isEqualTo("/health");
             assertThat(found.logFile()).isEqualTo(backend.logFile());
-            assertThat(found.entry().getFileName().toString()).isEqualTo(ProcessIdentity.boot() + "-" + pid + "-"
-                    + ProcessIdentity.startOf(pid).getAsLong() + "-detached.entry");
-            assertThat(Files.readString(found.entry())).contains("detached=true", "owner.pid=" + pid);
+            String rootIdentity = JvmIdentity.ofProcess(pid, ProcessIdentity.startOf(pid).getAsLong());
+            assertThat(found.entry().getFileName().toString()).isEqualTo(rootIdentity + "-detached.entry");
+            assertThat(Files.readString(found.entry())).contains("detached=true", "owner=" + rootIdentity);
             assertThat(CrashGuard.sweepPreview(STATE)).noneMatch(line -> line.contains(name));
 
             List<ProcessHandle> left = DetachedBackends.stop(found, Duration.ofSeconds(10));

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
+import dev.managedbackend.internal.os.JvmIdentity;
+import dev.managedbackend.internal.os.ProcessIdentity;
+
 /**
  * What failures tell the user: who holds a taken port (a foreign process, or a leftover of an
  * earlier run and how to reap it), that a backend died between tests, the log attached to the
@@ -62,7 +65,9 @@ class DiagnosticsTests {
     void aFixedPortTakenByALeftoverOfAKilledRunSaysHowToReapIt() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        holder = listenOn(19894, Map.of("MANAGED_BACKEND_OWNER", gone.pid() + ":0:api"));
+        String deadJvm = new JvmIdentity.Self(ProcessIdentity.boot(), JvmIdentity.pidNamespace(), gone.pid(), 0,
+                "5eed").toString();
+        holder = listenOn(19894, Map.of("MANAGED_BACKEND_OWNER", deadJvm + ":api"));
 
         Throwable failure = TestKit.classFailure(TestKit.run(LeftoverHolderCases.class), LeftoverHolderCases.class);
 

@@ -19,16 +19,19 @@ final class DockerCli {
     private DockerCli() {
     }
 
-    /** Ids of all containers (running or not) whose owner label says {@code jvmPid:name}. */
+    /**
+     * Ids of all containers (running or not) whose owner label says JVM {@code jvmPid} (of this
+     * host and pid namespace), backend {@code name}.
+     */
     static List<String> containersOf(long jvmPid, String name) {
-        return run("ps", "-aq", "--no-trunc", "--filter",
-                "label=" + ContainerLauncher.OWNER_LABEL + "=" + jvmPid + ":" + name);
+        return containersOf(jvmPid).stream().filter(line -> line.endsWith(":" + name))
+                .map(line -> line.substring(0, line.indexOf(' '))).toList();
     }
 
-    /** Ids of all containers created by the JVM {@code jvmPid}, whatever the backend. */
+    /** "id owner-label" of all containers created by the JVM {@code jvmPid}, whatever the backend. */
     static List<String> containersOf(long jvmPid) {
         return run("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Label \"" + ContainerLauncher.OWNER_LABEL + "\"}}")
-                .stream().filter(line -> line.contains(" " + jvmPid + ":")).toList();
+                .stream().filter(line -> line.contains(" " + OwnProcesses.identityPrefix(jvmPid))).toList();
     }
 
     /**
@@ -36,8 +39,11 @@ final class DockerCli {
      * {@code all} also the build's intermediate images (which carry the label too).
      */
     static List<String> imagesBuiltBy(long jvmPid, String dockerfile, boolean all) {
-        return run("images", all ? "-aq" : "-q", "--no-trunc", "--filter",
-                "label=" + ContainerLauncher.OWNER_LABEL + "=" + jvmPid + ":" + dockerfile);
+        return run("images", all ? "-aq" : "-q", "--no-trunc", "--filter", "label=" + ContainerLauncher.OWNER_LABEL)
+                .stream().distinct().filter(id -> {
+                    String owner = inspect("{{index .Config.Labels \"" + ContainerLauncher.OWNER_LABEL + "\"}}", id);
+                    return owner.startsWith(OwnProcesses.identityPrefix(jvmPid)) && owner.endsWith(":" + dockerfile);
+                }).toList();
     }
 
     /** Whether a container with this id exists in any state. */

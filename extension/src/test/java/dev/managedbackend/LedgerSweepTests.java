@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.CrashTeardownTests.PlainCases;
 import dev.managedbackend.CrashTeardownTests.QuickCases;
 import dev.managedbackend.internal.os.OwnerTag;
@@ -132,6 +133,27 @@ class LedgerSweepTests {
     }
 
     /**
+     * A state folder shared by CI jobs in containers of their own (another pid namespace on this
+     * host): a job's JVM whose pid is free here may run there, so its entries are never swept
+     * from here, and nothing it tagged is touched.
+     */
+    @Test
+    void anEntryOfAnotherPidNamespaceIsNeverSwept() throws Exception {
+        Path state = temp.resolve("state");
+        String tag = uniqueTag("other-namespace");
+        Process backend = sleep(tag);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor(); // free here: in this namespace that JVM would be provably dead
+        writeEntry(state, "1", gone.pid(), 12345, tag, backend.pid(), startOf(backend.pid()));
+
+        LedgerSweep.Result result = CrashGuard.sweepNow(state);
+
+        assertThat(result.isEmpty()).describedAs("swept: %s", result).isTrue();
+        assertThat(backend.isAlive()).isTrue();
+        assertThat(ledger(state)).hasSize(1);
+    }
+
+    /**
      * Two test JVMs start at once on one state folder in which a dead JVM left a process; a third
      * runs (and sweeps, with a full process scan, another leftover) while both have live backends.
      * Each sweep removes only the dead JVM's leftover; both live backends survive every sweep.
@@ -222,13 +244,18 @@ class LedgerSweepTests {
     /** Writes a ledger entry the way a test JVM would have (see LedgerEntry). */
     static Path writeEntry(Path state, long ownerPid, long ownerStart, String tag, long pid, long pidStart)
             throws IOException {
+        return writeEntry(state, JvmIdentity.pidNamespace(), ownerPid, ownerStart, tag, pid, pidStart);
+    }
+
+    /** As {@link #writeEntry(Path, long, long, String, long, long)}, by a JVM of pid namespace {@code pidNamespace}. */
+    static Path writeEntry(Path state, String pidNamespace, long ownerPid, long ownerStart, String tag, long pid,
+            long pidStart) throws IOException {
         // owner-only, as a test JVM makes them: a more open folder is repaired, with a warning
         Path dir = Files.createDirectories(state.resolve("ledger"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Properties p = new Properties();
-        p.setProperty("boot", boot());
-        p.setProperty("owner.pid", Long.toString(ownerPid));
-        p.setProperty("owner.start", Long.toString(ownerStart));
+        String owner = new JvmIdentity.Self(boot(), pidNamespace, ownerPid, ownerStart, "5eed").toString();
+        p.setProperty("owner", owner);
         p.setProperty("name", "default");
         p.setProperty("tag", tag);
         p.setProperty("pid", Long.toString(pid));
@@ -237,7 +264,7 @@ class LedgerSweepTests {
         p.setProperty("command", "sleep 300");
         p.setProperty("container", "");
         p.setProperty("dockerHost", "");
-        Path entry = dir.resolve(boot() + "-" + ownerPid + "-" + ownerStart + "-" + System.nanoTime() + ".entry");
+        Path entry = dir.resolve(owner + "-" + System.nanoTime() + ".entry");
         try (var out = Files.newBufferedWriter(entry)) {
             p.store(out, null);
         }

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import dev.managedbackend.internal.os.JvmIdentity;
+import dev.managedbackend.internal.os.ProcessIdentity;
 import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.prefork.Templates;
 
@@ -38,6 +40,14 @@ final class OwnProcesses implements AfterEachCallback {
         assertNoneLeft();
     }
 
+    /**
+     * How the {@link JvmIdentity} of the JVM {@code jvmPid} of this host and pid namespace begins
+     * ({@code <boot>-<pid namespace>-<pid>-}): its start and random part are the child's own.
+     */
+    static String identityPrefix(long jvmPid) {
+        return ProcessIdentity.boot() + "-" + JvmIdentity.pidNamespace() + "-" + jvmPid + "-";
+    }
+
     /** Fails if any process started by this JVM's backends is alive. */
     static void assertNoneLeft() {
         assertThat(ownedBy(ProcessHandle.current().pid()))
@@ -50,7 +60,7 @@ final class OwnProcesses implements AfterEachCallback {
      * JVM's prefork templates, which live as long as the JVM, do not count.
      */
     static List<String> ownedBy(long jvmPid) {
-        String marker = OwnerTag.VARIABLE + "=" + jvmPid + ":";
+        String marker = OwnerTag.VARIABLE + "=" + identityPrefix(jvmPid);
         Set<Long> templates = jvmPid == ProcessHandle.current().pid() ? Templates.pids() : Set.of();
         List<String> found = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.managedbackend.Backend;
@@ -103,7 +103,7 @@ final class RunCommand extends BackendCommand {
         String tag = OwnerTag.of("run: " + backend.name + " command");
         env.put(OwnerTag.VARIABLE, tag);
         AtomicReference<Process> child = new AtomicReference<>();
-        Thread hook = new Thread(() -> stop(child.get(), grace), "managed-backend run: stop the command");
+        Thread hook = new Thread(() -> stop(child.get(), tag, grace), "managed-backend run: stop the command");
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C or SIGTERM to this JVM: CMD goes too
         int code;
         try {
@@ -118,7 +118,7 @@ final class RunCommand extends BackendCommand {
             code = 127; // as a shell says "command not found"
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stop(child.get(), grace);
+            stop(child.get(), tag, grace);
             code = 130;
         }
         try {
@@ -130,19 +130,10 @@ final class RunCommand extends BackendCommand {
         return code;
     }
 
-    /** SIGTERM to CMD, {@code grace}, SIGKILL. */
-    private static void stop(Process process, Duration grace) {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+    /** SIGTERM to CMD, {@code grace}, SIGKILL: the one stop routine, for the child this JVM launched with {@code tag}. */
+    private static void stop(Process process, String tag, Duration grace) {
+        if (process != null && process.isAlive()) {
+            ProcessStopper.stopChild(process, tag, grace);
         }
     }
 
@@ -151,15 +142,15 @@ final class RunCommand extends BackendCommand {
         if (!ProcessIdentity.hasProc()) {
             return; // no environments to read; the backend's own stop still runs
         }
-        List<ProcessHandle> left = OshiProcessTable.create().withTags(Set.of(tag)).keySet().stream()
-                .flatMap(pid -> ProcessHandle.of(pid).stream()).toList();
+        Map<ProcessHandle, String> left = new LinkedHashMap<>();
+        OshiProcessTable.create().withTags(Set.of(tag)).keySet()
+                .forEach(pid -> ProcessHandle.of(pid).ifPresent(handle -> left.put(handle, tag)));
         if (left.isEmpty()) {
             return;
         }
-        List<ProcessHandle> survivors = ProcessStopper.stop(left, List::of,
-                handle -> ProcessIdentity.carriesTag(handle.pid(), tag), LEFTOVER_GRACE);
+        List<ProcessHandle> survivors = ProcessStopper.stopTagged(left, LEFTOVER_GRACE);
         err.println("[managed-backend] stopped what the command left running: processes "
-                + left.stream().map(ProcessHandle::pid).sorted().toList()
+                + left.keySet().stream().map(ProcessHandle::pid).sorted().toList()
                 + (survivors.isEmpty() ? "" : "; still running: " + survivors.stream().map(ProcessHandle::pid).toList()));
         err.flush();
     }

@@ -21,6 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import dev.managedbackend.internal.os.JvmIdentity;
+import dev.managedbackend.internal.os.ProcessIdentity;
+
 /**
  * The command line as users run it: the packaged jar, {@code java -jar}, a process of its own,
  * outside Maven's classpath. Each instance has its own state folder, and on {@link #close()}
@@ -130,9 +133,13 @@ final class Cli implements AutoCloseable {
         return found;
     }
 
-    /** Live processes whose environment carries {@code MANAGED_BACKEND_OWNER=<jvm>:...}. */
+    /**
+     * Live processes whose environment carries the tag of the JVM {@code jvm} of this host and pid
+     * namespace: {@code MANAGED_BACKEND_OWNER=<boot>-<pid namespace>-<jvm>-<start>-<random>:...}.
+     */
     static List<Long> taggedBy(long jvm) {
-        String marker = "MANAGED_BACKEND_OWNER=" + jvm + ":";
+        String marker = "MANAGED_BACKEND_OWNER=" + ProcessIdentity.boot() + "-" + JvmIdentity.pidNamespace() + "-"
+                + jvm + "-";
         List<Long> found = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path proc : procs) {

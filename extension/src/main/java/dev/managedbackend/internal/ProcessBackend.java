@@ -148,8 +148,7 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
         }
         List<ProcessHandle> survivors = List.of();
         try {
-            survivors = root.isHeld() ? ProcessStopper.stopTree(root.handle(), pgid, tag, grace)
-                    : ProcessStopper.stopTaggedTree(root.handle(), pgid, tag, grace);
+            survivors = ProcessStopper.stopTree(root.handle(), root.isHeld(), pgid, tag, grace);
         } finally {
             closed = true;
             LiveBackends.remove(this);

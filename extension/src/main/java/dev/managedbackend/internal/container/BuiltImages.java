@@ -20,6 +20,8 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.LogFile;
+import dev.managedbackend.internal.crash.CrashGuard;
+import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.os.OwnerTag;
 
 /**
@@ -37,6 +39,8 @@ final class BuiltImages {
 
     /** How long the exit hook waits for containers that are still being stopped. */
     private static final Duration WAIT_FOR_USERS = Duration.ofSeconds(30);
+    /** How long the exit hook waits for the engine to remove one image: an engine that hangs must not hold the exit. */
+    private static final Duration REMOVAL_BOUND = Duration.ofSeconds(20);
 
     private static final ConcurrentMap<Key, Build> BUILDS = new ConcurrentHashMap<>();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -95,8 +99,12 @@ final class BuiltImages {
     static Lease acquire(BackendSpec spec, Path dockerfile, Map<String, String> buildArgs, DockerClient docker,
             LogFile log, StartDeadline deadline) {
         LeftoverImages.sweepOnce(docker);
-        Build build = BUILDS.computeIfAbsent(new Key(dockerfile, Map.copyOf(buildArgs)),
-                key -> new Build(newImage(key)));
+        Build build = BUILDS.computeIfAbsent(new Key(dockerfile, Map.copyOf(buildArgs)), key -> {
+            ImageFromDockerfile image = newImage(key);
+            // before the build: should this JVM be killed, its watchdog removes the image
+            CrashGuard.watchImage(image.getDockerImageName(), ContainerLauncher.dockerHost());
+            return new Build(image);
+        });
         installHook(); // before the build: one given up at the deadline may still make its image
         String byHand = "docker build -f " + dockerfile + " " + String.join(" ", buildArgs.entrySet().stream()
                 .map(arg -> "--build-arg " + arg.getKey() + "=" + arg.getValue()).toList())
@@ -135,7 +143,7 @@ final class BuiltImages {
         String folder = key.dockerfile().getParent().getFileName().toString()
                 .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
         String name = "localhost/managed-backend/" + (folder.isEmpty() ? "app" : folder) + ":"
-                + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+                + JvmIdentity.self() + "-" + SEQUENCE.incrementAndGet(); // unique to this JVM on a shared engine
         return new ImageFromDockerfile(name, true) // true: Testcontainers' session labels, for Ryuk
                 .withDockerfile(key.dockerfile())
                 .withBuildArgs(key.buildArgs())
@@ -174,15 +182,39 @@ final class BuiltImages {
                     }
                 }
             }
+            remove(build.image.getDockerImageName());
+        }
+    }
+
+    /**
+     * Removes one image, bounded by {@link #REMOVAL_BOUND}, and tells the watchdog once it is
+     * gone; an image that is not gone stays registered, so the watchdog tries again once the
+     * JVM has exited.
+     */
+    private static void remove(String image) {
+        Thread remover = new Thread(() -> {
             try {
-                DockerClientFactory.instance().client().removeImageCmd(build.image.getDockerImageName())
-                        .withForce(true).exec();
+                DockerClientFactory.instance().client().removeImageCmd(image).withForce(true).exec();
+                CrashGuard.forgetImage(image, ContainerLauncher.dockerHost());
             } catch (NotFoundException notMade) {
                 // a build that failed or was given up before it made the image
+                CrashGuard.forgetImage(image, ContainerLauncher.dockerHost());
             } catch (RuntimeException e) {
-                System.err.println("[managed-backend] could not remove the image "
-                        + build.image.getDockerImageName() + " built from a Dockerfile: " + e.getMessage());
+                System.err.println("[managed-backend] could not remove the image " + image
+                        + " built from a Dockerfile: " + e.getMessage());
             }
+        }, "managed-backend remove image " + image);
+        remover.setDaemon(true);
+        remover.start();
+        try {
+            remover.join(REMOVAL_BOUND.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (remover.isAlive()) {
+            System.err.println("[managed-backend] the Docker engine " + ContainerLauncher.dockerHost() + " did not "
+                    + "remove the image " + image + " within " + REMOVAL_BOUND.toSeconds() + " s; the watchdog "
+                    + "tries again once this JVM has exited");
         }
     }
 }

@@ -41,6 +41,8 @@ final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject 
     private final Duration stopTimeout;
     private final AutoCloseable afterRemoval;
     private volatile boolean closed;
+    /** What the engine gets beyond the grace period to stop and remove a container. */
+    private static final Duration ENGINE_BOUND = Duration.ofSeconds(20);
 
     ContainerBackend(String name, GenericContainer<?> container, int port, int containerPort, LogFile log,
             ContainerOutput output, Duration stopTimeout, AutoCloseable afterRemoval) {
@@ -116,14 +118,16 @@ final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject 
         return log.path();
     }
 
+    /** False once stopped; asked of the engine otherwise, bounded (an engine that does not answer: false). */
     @Override
     public boolean isRunning() {
-        return !closed && container.isRunning();
+        return !closed && EngineCalls.ask(container::isRunning, false);
     }
 
+    /** Asked of the engine, bounded (an engine that does not answer: not known, so empty). */
     @Override
     public OptionalInt exitCode() {
-        return exitCodeOf(container);
+        return EngineCalls.ask(() -> exitCodeOf(container), OptionalInt.empty());
     }
 
     @Override
@@ -138,12 +142,43 @@ final class ContainerBackend implements LaunchedBackend, ReadinessProbe.Subject 
 
     /**
      * Stops the container, giving it {@code grace} after SIGTERM before SIGKILL, and removes it
-     * (Testcontainers' {@code stop()} kills and removes it with its volumes).
+     * (Testcontainers' {@code stop()} kills and removes it with its volumes). Bounded: the engine
+     * gets {@code grace} plus {@link #ENGINE_BOUND}; an engine that does not answer by then is
+     * named in a warning and the container keeps its crash-ledger entry (the watchdog and the next
+     * sweep try again), so a hung engine never holds the JVM's exit.
      */
     synchronized void stop(Duration grace) {
         if (closed) {
             return;
         }
+        Thread stopping = new Thread(() -> stopInEngine(grace), "managed-backend stop container " + shortId());
+        stopping.setDaemon(true);
+        stopping.start();
+        Duration bound = grace.plus(ENGINE_BOUND);
+        // waited for even by an interrupted caller (the interrupt is kept): a stop must finish or give up
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (stopping.isAlive() && System.nanoTime() < deadline) {
+            try {
+                stopping.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopping.isAlive()) {
+            closed = true;
+            LiveBackends.remove(this);
+            LOG.warn("managed-backend: backend '" + name + "': the Docker engine " + ContainerLauncher.dockerHost()
+                    + " did not stop and remove container " + containerId + " within " + bound.toSeconds() + " s; "
+                    + "its crash-ledger entry stays for the watchdog and the next sweep (or remove it: docker rm -f -v "
+                    + shortId() + ")");
+        }
+    }
+
+    private void stopInEngine(Duration grace) {
         try {
             if (!grace.isZero()) {
                 try {

@@ -22,6 +22,7 @@ import dev.managedbackend.internal.Settings;
 import dev.managedbackend.internal.crash.ContainerRemover;
 import dev.managedbackend.internal.crash.CrashGuard;
 import dev.managedbackend.internal.os.Logs;
+import dev.managedbackend.internal.os.OwnerTag;
 
 /**
  * Starts a container-mode backend ({@code image} or {@code dockerfile}) through Testcontainers
@@ -39,11 +40,13 @@ import dev.managedbackend.internal.os.Logs;
  */
 public final class ContainerLauncher implements BackendLauncher {
 
-    /** Label on every container and built image: {@code <jvm pid>:<backend or Dockerfile>}. */
+    /** Label on every container and built image: {@code <jvm identity>:<backend or Dockerfile>}, for people. */
     public static final String OWNER_LABEL = "dev.managedbackend.owner";
     /**
-     * Label on every container: {@code <jvm pid>-<start>}, one value per start, so that the
-     * container of a start that was given up is found and removed, and nothing else.
+     * Label on every container: {@code <jvm identity>-<n>}, one value per start and unique across
+     * the JVMs that share an engine ({@link dev.managedbackend.internal.os.JvmIdentity}), so that
+     * the container of a start that was given up, or of a JVM that was killed, is found and
+     * removed, and nothing else.
      */
     public static final String START_LABEL = "dev.managedbackend.start";
     /**
@@ -225,7 +228,7 @@ public final class ContainerLauncher implements BackendLauncher {
 
     /** The value of {@link #OWNER_LABEL} for what this JVM creates. */
     static String owner(String what) {
-        return ProcessHandle.current().pid() + ":" + what;
+        return OwnerTag.of(what);
     }
 
     private static String shortId(String id) {
@@ -233,7 +236,7 @@ public final class ContainerLauncher implements BackendLauncher {
     }
 
     /** The engine Testcontainers talks to, for the crash guard's {@code docker rm -f}; empty if unknown. */
-    private static String dockerHost() {
+    static String dockerHost() {
         try {
             return DockerClientFactory.instance().getTransportConfig().getDockerHost().toString();
         } catch (RuntimeException e) {

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Image;
 
-import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.JvmIdentity;
 
 /**
  * Images built from a Dockerfile by a test JVM that was killed outright, so that its exit hook
@@ -16,10 +16,11 @@ import dev.managedbackend.internal.os.OwnerTag;
  * reaper (Ryuk) runs it does the same; this covers the machines where it cannot.
  *
  * <p>An image counts as left over only when its {@link ContainerLauncher#JVM_LABEL} names a JVM
- * that is provably gone: one of this host, in this boot (the kernel's boot id), whose pid and
- * start no longer run ({@link OwnerTag#isProvablyGone}). On a shared or remote engine, another
- * host's images never match, whatever their pids; nor do an earlier boot's, or images without
- * the label. The mistake this can make is to keep an image, never to remove one that is in use.
+ * that is provably gone: one of this host, in this boot (the kernel's boot id) and this pid
+ * namespace, whose pid and start no longer run ({@link JvmIdentity#isProvablyGone}). On a shared
+ * or remote engine, another host's or another container's (pid namespace's) images never match,
+ * whatever their pids; nor do an earlier boot's, or images without the label: their own JVM's
+ * exit hook or watchdog removes those. The mistake this can make is to keep an image, never to remove one that is in use.
  */
 public final class LeftoverImages {
 
@@ -60,6 +61,6 @@ public final class LeftoverImages {
     }
 
     private static boolean ownerIsGone(Map<String, String> labels) {
-        return labels != null && OwnerTag.isProvablyGone(labels.get(ContainerLauncher.JVM_LABEL));
+        return labels != null && JvmIdentity.isProvablyGone(labels.get(ContainerLauncher.JVM_LABEL));
     }
 }

@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.os.JvmIdentity;
 
 /**
  * The {@code startupTimeoutSeconds} of one container start, which bounds all of it: Testcontainers'
@@ -43,7 +44,7 @@ final class StartDeadline {
 
     private final BackendSpec spec;
     private final long deadline;
-    private final String id = ProcessHandle.current().pid() + "-" + STARTS.incrementAndGet();
+    private final String id = JvmIdentity.self() + "-" + STARTS.incrementAndGet();
     private final Object lock = new Object();
     private volatile Step step = new Step("starting", "");
     private volatile Thread worker;
@@ -59,7 +60,7 @@ final class StartDeadline {
         this.deadline = System.nanoTime() + spec.startupTimeout().toNanos();
     }
 
-    /** Unique in this JVM: the value of {@link ContainerLauncher#START_LABEL} on its container. */
+    /** Unique on every engine: the value of {@link ContainerLauncher#START_LABEL} on its container. */
     String id() {
         return id;
     }

@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -36,8 +40,18 @@ public interface ContainerRemover {
      *                    (registered before the container was created)
      * @param dockerHost  the engine it was started on ({@code DOCKER_HOST} form), or empty for the default
      * @return whether it is gone now (also when it was gone before, or was never created)
+     * @throws EngineUnavailable if the engine did not answer in time or could not be reached
      */
     boolean remove(String containerId, String dockerHost);
+
+    /** The engine, not the container, is the problem: it hangs or cannot be reached. The message says why. */
+    final class EngineUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public EngineUnavailable(String message) {
+            super(message);
+        }
+    }
 
     /** The first remover available here, if any. */
     static Optional<ContainerRemover> find() {
@@ -71,6 +85,11 @@ public interface ContainerRemover {
 
     /** {@code docker rm -f -v <id>}, with {@code DOCKER_HOST} set to the engine the container ran on. */
     final class DockerCli implements ContainerRemover {
+        /** How long one docker call may take. */
+        static final Duration CALL_BOUND = Duration.ofSeconds(10);
+        /** What the docker CLI says when the engine, not the container, is the problem. */
+        private static final Pattern UNREACHABLE = Pattern.compile(
+                "Cannot connect to the Docker daemon|error during connect|connection refused|no such host");
         private final Path docker;
 
         DockerCli(Path docker) {
@@ -95,7 +114,13 @@ public interface ContainerRemover {
         private record Output(int exitCode, String text) {
         }
 
-        /** Runs docker with {@code args} on that engine; empty if it could not run or hung. */
+        /**
+         * Runs docker with {@code args} on that engine, bounded by {@link #CALL_BOUND} (its output is
+         * read on a thread of its own, so the bound holds while docker waits for an engine that
+         * never answers); empty if it could not run.
+         *
+         * @throws EngineUnavailable if docker did not end in time or says it cannot reach the engine
+         */
         private Optional<Output> run(List<String> args, String dockerHost) {
             List<String> command = new ArrayList<>(List.of(docker.toString()));
             command.addAll(args);
@@ -106,12 +131,29 @@ public interface ContainerRemover {
             try {
                 Process process = builder.start();
                 process.getOutputStream().close();
-                byte[] output = process.getInputStream().readAllBytes();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                CompletableFuture<byte[]> output = new CompletableFuture<>();
+                Thread reader = new Thread(() -> {
+                    try {
+                        output.complete(process.getInputStream().readAllBytes());
+                    } catch (IOException e) {
+                        output.complete(new byte[0]);
+                    }
+                }, "managed-backend docker output");
+                reader.setDaemon(true);
+                reader.start();
+                if (!process.waitFor(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
-                    return Optional.empty();
+                    throw new EngineUnavailable("docker " + String.join(" ", args) + " got no answer within "
+                            + CALL_BOUND.toSeconds() + " s");
                 }
-                return Optional.of(new Output(process.exitValue(), new String(output, StandardCharsets.UTF_8)));
+                String text = new String(output.get(CALL_BOUND.toMillis(), TimeUnit.MILLISECONDS),
+                        StandardCharsets.UTF_8);
+                if (process.exitValue() != 0 && UNREACHABLE.matcher(text).find()) {
+                    throw new EngineUnavailable(text.strip());
+                }
+                return Optional.of(new Output(process.exitValue(), text));
+            } catch (ExecutionException | TimeoutException e) {
+                return Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();
             } catch (InterruptedException e) {

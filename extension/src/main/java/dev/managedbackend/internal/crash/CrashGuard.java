@@ -12,10 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 import dev.managedbackend.BackendStartException;
-import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.OwnerTag;
-import dev.managedbackend.internal.os.PrivateFiles;
 import dev.managedbackend.internal.os.PrivateFolder;
 import dev.managedbackend.internal.os.ProcessIdentity;
 
@@ -57,8 +56,9 @@ public final class CrashGuard {
 
     private final Ledger ledger;
     private final Path logDir;
-    private Path watchdogLog;
     private final Map<String, ContainerRegistration> containers = new ConcurrentHashMap<>();
+    private volatile Path watchdogLog;
+    private volatile boolean watchdogLogMade;
 
     private CrashGuard(Ledger ledger, Path logDir) {
         this.ledger = ledger;
@@ -92,7 +92,7 @@ public final class CrashGuard {
             return new CrashGuard(null, logDir);
         }
         try {
-            LedgerSweep.sweep(ledger);
+            LedgerSweep.sweep(ledger, true); // containers in the background: a start never waits on an engine
         } catch (IOException | RuntimeException e) {
             LOG.warn("managed-backend: could not sweep the crash ledger " + ledger.dir() + ": " + e);
         }
@@ -138,7 +138,7 @@ public final class CrashGuard {
             }
             long pid = root.pid();
             if (ownGroup) {
-                watch("add " + pid);
+                watch(WatchdogLink.command("add", Long.toString(pid)));
             }
             if (ledger != null && entry != null) {
                 try {
@@ -211,12 +211,11 @@ public final class CrashGuard {
         if (!enabled()) {
             return Registration.NONE;
         }
-        LedgerEntry reserved = new LedgerEntry(ProcessIdentity.boot(), ProcessIdentity.selfPid(),
-                ProcessIdentity.selfStart(), name, tag, 0, 0, 0, String.join(" ", command), "", "");
+        LedgerEntry reserved = new LedgerEntry(JvmIdentity.self(), name, tag, 0, 0, 0, String.join(" ", command), "", "");
         Registration registration = new Registration(ledger, reserved, record(reserved), watchdogLog());
         // a word the watchdog keeps but that matches no process group: it only has to know that
         // something of this JVM may run, so that it looks for tagged processes when the JVM dies
-        registration.watch("add starting-" + PENDING.incrementAndGet());
+        registration.watch(WatchdogLink.command("add", "starting-" + PENDING.incrementAndGet()));
         awaitWatchdog();
         return registration;
     }
@@ -246,9 +245,8 @@ public final class CrashGuard {
         }
         String host = dockerHost == null || dockerHost.isBlank() || dockerHost.matches(".*\\s.*") ? "" : dockerHost;
         containers.computeIfAbsent(containerId, id -> {
-            Path entry = record(new LedgerEntry(ProcessIdentity.boot(), ProcessIdentity.selfPid(),
-                    ProcessIdentity.selfStart(), "container", "", 0, 0, 0, "", id, host));
-            String line = id + " " + (host.isEmpty() ? "-" : host);
+            Path entry = record(new LedgerEntry(JvmIdentity.self(), "container", "", 0, 0, 0, "", id, host));
+            String line = WatchdogLink.hex(id) + " " + WatchdogLink.hex(host.isEmpty() ? "-" : host);
             WATCHDOG.register("container " + line, watchdogLog());
             return new ContainerRegistration("container " + line, "uncontainer " + line, entry);
         });
@@ -272,7 +270,7 @@ public final class CrashGuard {
         if (ledger == null) {
             return null;
         }
-        WATCHDOG.register("ledger " + ledger.dir(), watchdogLog());
+        WATCHDOG.register(WatchdogLink.command("ledger", ledger.dir().toString()), watchdogLog());
         try {
             return ledger.write(entry);
         } catch (IOException | RuntimeException e) {
@@ -283,22 +281,48 @@ public final class CrashGuard {
     }
 
     /**
-     * Where the watchdog reports: a file created here, new and mode 600, under a name no one can
-     * guess, in the log folder made private; the script then only appends to it. Made once per
-     * guard; if the folder cannot be made private, the watchdog reports nowhere ("").
+     * Registers an image this JVM built, so that the watchdog removes it should the JVM be killed
+     * (after the containers): its exit hook does it otherwise, then {@link #forgetImage}.
+     *
+     * @param dockerHost the engine in {@code DOCKER_HOST} form, or empty for the default one
      */
-    private synchronized Path watchdogLog() {
-        if (watchdogLog == null) {
-            try {
-                PrivateFiles logs = PrivateFiles.in(logDir,
-                        "The backend log folder (" + ManagedBackend.LOG_DIR_PROPERTY_NAME + ")");
-                watchdogLog = logs.createUnpredictable("watchdog-" + ProcessIdentity.selfPid() + "-", ".log");
-            } catch (IOException | PrivateFolder.NotPrivate e) {
-                LOG.warn("managed-backend: the watchdog gets no log file: " + e.getMessage());
-                watchdogLog = Path.of("");
-            }
+    public static void watchImage(String image, String dockerHost) {
+        if (enabled()) {
+            WATCHDOG.register(imageCommand("image", image, dockerHost), null);
+        }
+    }
+
+    /** Forgets an image once it has been removed. */
+    public static void forgetImage(String image, String dockerHost) {
+        WATCHDOG.forget(imageCommand("image", image, dockerHost), imageCommand("unimage", image, dockerHost));
+    }
+
+    private static String imageCommand(String word, String image, String dockerHost) {
+        return WatchdogLink.command(word, image, dockerHost == null || dockerHost.isBlank() ? "-" : dockerHost);
+    }
+
+    /**
+     * {@code <logDir>/watchdog/watchdog-<jvm identity>.log}: a name no other JVM uses, in a folder
+     * made private (700, this user's), where the watchdog creates it new and never follows a link.
+     * Where that folder cannot be made, the watchdog reports nowhere.
+     */
+    private Path watchdogLog() {
+        if (!watchdogLogMade) { // once per guard: a start pays for no more than a field read
+            watchdogLog = makeWatchdogLog();
+            watchdogLogMade = true;
         }
         return watchdogLog;
+    }
+
+    private Path makeWatchdogLog() {
+        Path dir = logDir.resolve("watchdog");
+        try {
+            PrivateFolder.ensure(dir, "The watchdog's log folder");
+        } catch (PrivateFolder.NotPrivate e) {
+            LOG.warn("managed-backend: " + e.getMessage() + "; the watchdog will not write a log");
+            return null;
+        }
+        return dir.resolve("watchdog-" + JvmIdentity.self() + ".log");
     }
 
     /** For tests and diagnostics: the watchdog's pid, if one runs (waits briefly for one that is starting). */

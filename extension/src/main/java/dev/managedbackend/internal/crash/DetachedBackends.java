@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import dev.managedbackend.internal.os.BoundedLock;
 import dev.managedbackend.internal.os.PrivateFiles;
@@ -74,28 +74,23 @@ public final class DetachedBackends {
      * Stops a detached backend with the one stop routine: SIGTERM, {@code grace}, SIGKILL, to its
      * root, the root's descendants and the members of its process group, each only if it carries
      * the backend's tag, read right before each signal (this JVM did not launch it, so not even
-     * the root is taken on trust). Without {@code /proc} (macOS) no environment can be read: the
-     * root, proven by its start stamp, and its descendants count as its own. Its entry is removed
-     * once nothing of it runs.
+     * the root is taken on trust). Its entry is removed once nothing of it runs.
      *
      * @return what still runs: stuck after SIGKILL, or not provably the backend's
      */
     public static List<ProcessHandle> stop(Found backend, Duration grace) {
         Optional<ProcessHandle> root = ProcessHandle.of(backend.pid())
                 .filter(handle -> ProcessIdentity.isAlive(backend.pid(), backend.pidStart()));
-        List<ProcessHandle> tree = new ArrayList<>();
-        root.ifPresent(handle -> {
-            tree.add(handle);
-            try (Stream<ProcessHandle> descendants = handle.descendants()) {
-                descendants.forEach(tree::add);
+        List<ProcessHandle> left;
+        if (root.isPresent()) {
+            left = ProcessStopper.stopTree(root.get(), false, backend.pgid(), backend.tag(), grace);
+        } else { // its root is gone: what is left of its group, by its tag
+            Map<ProcessHandle, String> members = new LinkedHashMap<>();
+            if (backend.pgid() > 0) {
+                ProcessGroups.members(backend.pgid(), backend.tag()).forEach(p -> members.put(p, backend.tag()));
             }
-        });
-        Predicate<ProcessHandle> ours = ProcessIdentity.hasProc()
-                ? handle -> ProcessIdentity.carriesTag(handle.pid(), backend.tag())
-                : handle -> tree.stream().anyMatch(known -> known.pid() == handle.pid()) && handle.isAlive();
-        List<ProcessHandle> left = ProcessStopper.stop(tree,
-                () -> backend.pgid() > 0 ? ProcessGroups.members(backend.pgid(), backend.tag()) : List.of(), ours,
-                grace);
+            left = ProcessStopper.stopTagged(members, grace);
+        }
         if (left.isEmpty()) {
             Ledger.remove(backend.entry());
         }

@@ -21,7 +21,7 @@ import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.PrivateFiles;
 import dev.managedbackend.internal.os.PrivateFolder;
-import dev.managedbackend.internal.os.ProcessIdentity;
+import dev.managedbackend.internal.os.JvmIdentity;
 
 /**
  * The folder {@code <stateDir>/ledger}: one small file per running backend of any test JVM of
@@ -62,7 +62,7 @@ final class Ledger {
 
     /** This JVM's entries are named {@code <prefix><n>.entry}. */
     static String ownPrefix() {
-        return LedgerEntry.ownerPrefix(ProcessIdentity.boot(), ProcessIdentity.selfPid(), ProcessIdentity.selfStart());
+        return LedgerEntry.ownerPrefix(JvmIdentity.self());
     }
 
     /**

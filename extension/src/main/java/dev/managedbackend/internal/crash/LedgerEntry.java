@@ -6,15 +6,18 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
 
+import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.os.ProcessIdentity;
 
 /**
- * One backend in the ledger: who started it (owner JVM pid and start stamp, boot) and how to
+ * One backend in the ledger: who started it (the owner JVM's {@link JvmIdentity}) and how to
  * recognise what it left (the environment tag every process of it carries, its pid, start stamp
  * and process group, or its container id). A small properties file, named
- * {@code <boot>-<owner pid>-<owner start>-<n>.entry} so that a live owner's entries can be
- * skipped without reading them.
+ * {@code <owner identity>-<n>.entry} so that a live owner's entries can be skipped without
+ * reading them.
  *
+ * @param owner      the {@link JvmIdentity} of the JVM that started it (of its own root process,
+ *                   once detached)
  * @param pid        the backend's root process, or 0 for a container or a backend not launched yet
  * @param pidStart   its start stamp ({@link ProcessIdentity#startOf(long)}), or 0
  * @param pgid       its own process group, or 0 if it runs in the JVM's group
@@ -24,11 +27,11 @@ import dev.managedbackend.internal.os.ProcessIdentity;
  *                   started it (the command line's {@code start}), what is needed to find it
  *                   again. Its entry is owned by its own root process (see {@link #detachedName})
  */
-record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, String tag, long pid, long pidStart,
+record LedgerEntry(String owner, String name, String tag, long pid, long pidStart,
         long pgid, String command, String containerId, String dockerHost, Detached detached) {
 
     static final String SUFFIX = ".entry";
-    /** The last part of a detached backend's entry name: {@code <boot>-<pid>-<start>-detached.entry}. */
+    /** The last part of a detached backend's entry name: {@code <root process identity>-detached.entry}. */
     static final String DETACHED_SUFFIX = "-detached" + SUFFIX;
 
     /**
@@ -40,48 +43,72 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
     }
 
     /** An entry of a backend that lives as long as the JVM that started it. */
-    LedgerEntry(String boot, long ownerPid, long ownerStart, String name, String tag, long pid, long pidStart,
+    LedgerEntry(String owner, String name, String tag, long pid, long pidStart,
             long pgid, String command, String containerId, String dockerHost) {
-        this(boot, ownerPid, ownerStart, name, tag, pid, pidStart, pgid, command, containerId, dockerHost, null);
+        this(owner, name, tag, pid, pidStart, pgid, command, containerId, dockerHost, null);
     }
 
-    /** The name prefix shared by every entry of one owner: {@code <boot>-<pid>-<start>-}. */
-    static String ownerPrefix(String boot, long ownerPid, long ownerStart) {
-        return boot + "-" + ownerPid + "-" + ownerStart + "-";
+    /** The name prefix shared by every entry of one owner: {@code <owner identity>-}. */
+    static String ownerPrefix(String owner) {
+        return owner + "-";
     }
 
-    /** The owner named by an entry's file name, without reading it; empty if it is not an entry. */
+    /**
+     * The owner named by an entry's file name, without reading it; empty if it is not an entry.
+     * A name of the layout before pid namespaces and the random part ({@code <boot>-<pid>-<start>-<n>})
+     * counts as one of this pid namespace.
+     */
     static Optional<Owner> ownerOf(Path file) {
         String name = file.getFileName().toString();
         if (!name.endsWith(SUFFIX)) {
             return Optional.empty();
         }
-        String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("-");
-        if (parts.length != 4) {
+        String stem = name.substring(0, name.length() - SUFFIX.length());
+        int last = stem.lastIndexOf('-');
+        if (last < 0) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(new Owner(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2])));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+        String identity = stem.substring(0, last);
+        Optional<JvmIdentity.Self> parsed = JvmIdentity.parse(identity);
+        if (parsed.isEmpty()) {
+            String[] legacy = identity.split("-");
+            if (legacy.length != 3) {
+                return Optional.empty();
+            }
+            try {
+                parsed = Optional.of(new JvmIdentity.Self(legacy[0], "", Long.parseLong(legacy[1]),
+                        Long.parseLong(legacy[2]), ""));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
         }
+        return parsed.map(Owner::new);
     }
 
-    /** A test JVM that wrote entries: alive only if it is this boot, its pid runs, and started when recorded. */
-    record Owner(String boot, long pid, long start) {
+    /**
+     * A test JVM (or a detached backend's root) that wrote entries. Dead only if provably so: it
+     * ran in this pid namespace and boot and its pid and start no longer run, or it ran in an
+     * earlier boot of this host (a state folder is one host's). One of another pid namespace of
+     * this boot (a CI job in a container of its own that shares the state folder) is never
+     * provably dead from here, so its entries are kept.
+     */
+    record Owner(JvmIdentity.Self identity) {
         boolean isAlive() {
-            return boot.equals(ProcessIdentity.boot()) && ProcessIdentity.isAlive(pid, start);
+            if (!identity.boot().equals(ProcessIdentity.boot())) {
+                return false;
+            }
+            return !identity.isSeenFromHere() || ProcessIdentity.isAlive(identity.pid(), identity.start());
         }
 
         @Override
         public String toString() {
-            return "test JVM " + pid;
+            return "test JVM " + identity.pid();
         }
     }
 
     /** This entry, reserved before the launch, completed with the process that was launched. */
     LedgerEntry launched(long launchedPid, long launchedStart, long launchedGroup) {
-        return new LedgerEntry(boot, ownerPid, ownerStart, name, tag, launchedPid, launchedStart, launchedGroup, command,
+        return new LedgerEntry(owner, name, tag, launchedPid, launchedStart, launchedGroup, command,
                 containerId, dockerHost, detached);
     }
 
@@ -91,13 +118,13 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
      * the sweep finds what is left of it by its tag, as for a dead JVM.
      */
     LedgerEntry detach(Detached where) {
-        return new LedgerEntry(boot, pid, pidStart, name, tag, pid, pidStart, pgid, command, containerId, dockerHost,
+        return new LedgerEntry(JvmIdentity.ofProcess(pid, pidStart), name, tag, pid, pidStart, pgid, command, containerId, dockerHost,
                 where);
     }
 
     /** The file name of a detached entry: owned by the backend's root process, one per backend. */
     String detachedName() {
-        return ownerPrefix(boot, pid, pidStart) + DETACHED_SUFFIX.substring(1);
+        return ownerPrefix(owner) + DETACHED_SUFFIX.substring(1);
     }
 
     /** Whether a file name is that of a detached backend's entry, by its name alone. */
@@ -117,9 +144,7 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
         StringBuilder out = new StringBuilder(detached == null
                 ? "# managed-backend: a backend of a test JVM; removed when it stops\n"
                 : "# managed-backend: a backend started to outlive its starter (managed-backend start); removed when it stops\n");
-        line(out, "boot", boot);
-        line(out, "owner.pid", Long.toString(ownerPid));
-        line(out, "owner.start", Long.toString(ownerStart));
+        line(out, "owner", owner);
         line(out, "name", name);
         line(out, "tag", tag);
         line(out, "pid", Long.toString(pid));
@@ -162,8 +187,7 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
             Detached detached = !"true".equals(p.getProperty("detached")) ? null : new Detached(
                     p.getProperty("url", ""), p.getProperty("healthPath", ""), p.getProperty("log", ""),
                     Long.parseLong(p.getProperty("started", "0")));
-            return new LedgerEntry(p.getProperty("boot", ""), Long.parseLong(p.getProperty("owner.pid", "0")),
-                    Long.parseLong(p.getProperty("owner.start", "0")), p.getProperty("name", ""),
+            return new LedgerEntry(p.getProperty("owner", ""), p.getProperty("name", ""),
                     p.getProperty("tag", ""), Long.parseLong(p.getProperty("pid", "0")),
                     Long.parseLong(p.getProperty("pid.start", "0")), Long.parseLong(p.getProperty("pgid", "0")),
                     p.getProperty("command", ""), p.getProperty("container", ""), p.getProperty("dockerHost", ""),
@@ -178,7 +202,8 @@ record LedgerEntry(String boot, long ownerPid, long ownerStart, String name, Str
         if (detached != null) {
             return "detached backend '" + name + "' (pid " + pid + ", " + command + ")";
         }
-        return "backend '" + name + "' of test JVM " + ownerPid
+        return "backend '" + name + "' of test JVM " + JvmIdentity.parse(owner).map(o -> Long.toString(o.pid()))
+                .orElse(owner)
                 + (isContainer() ? " (container " + (containerId.startsWith(ContainerRemover.LABEL_PREFIX) ? containerId
                         : containerId.substring(0, Math.min(12, containerId.length()))) + ")"
                         : " (pid " + pid + ", " + command + ")");

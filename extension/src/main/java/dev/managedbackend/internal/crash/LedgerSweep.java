@@ -19,11 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 
 import dev.managedbackend.internal.os.Logs;
 import dev.managedbackend.internal.os.OshiProcessTable;
+import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.os.ProcessIdentity;
 import dev.managedbackend.internal.os.ProcessStopper;
 import dev.managedbackend.internal.os.ProcessTable;
@@ -44,6 +46,8 @@ public final class LedgerSweep {
 
     private static final Logger LOG = Logs.logger();
     private static final Duration TERM_GRACE = Duration.ofSeconds(1);
+    /** How long one engine gets for all the containers of it that a sweep removes. */
+    static final Duration ENGINE_BOUND = Duration.ofSeconds(20);
 
     private LedgerSweep() {
     }
@@ -96,71 +100,124 @@ public final class LedgerSweep {
     }
 
     /**
-     * Sweeps the dead owners' entries of {@code ledger}. Returns at once, without loading OSHI or
-     * scanning processes, when every entry belongs to a live JVM (the normal case).
+     * Sweeps the dead owners' entries of {@code ledger}, waiting for the engines (each bounded by
+     * {@link #ENGINE_BOUND}). Returns at once, without loading OSHI or scanning processes, when
+     * every entry belongs to a live JVM (the normal case).
      */
     static Result sweep(Ledger ledger) throws IOException {
+        return sweep(ledger, false);
+    }
+
+    /**
+     * As {@link #sweep(Ledger)}; with {@code containersInBackground}, what concerns a Docker engine
+     * is done on a thread of its own and the result covers processes only: a start never waits on
+     * an engine. The JVM's exit waits for that thread, bounded.
+     */
+    static Result sweep(Ledger ledger, boolean containersInBackground) throws IOException {
         Map<LedgerEntry.Owner, List<Path>> dead = ledger.deadOwners();
         if (dead.isEmpty()) {
             return new Result(0, List.of(), List.of(), List.of(), List.of());
         }
         List<Claimed> claimed = new ArrayList<>();
-        try {
-            for (List<Path> files : dead.values()) {
-                for (Path file : files) {
-                    claim(file).ifPresent(claimed::add);
-                }
+        for (List<Path> files : dead.values()) {
+            for (Path file : files) {
+                claim(file).ifPresent(claimed::add);
             }
-            return sweep(claimed);
+        }
+        List<Claimed> processes = claimed.stream().filter(c -> !c.entry.isContainer()).toList();
+        List<Claimed> containers = claimed.stream().filter(c -> c.entry.isContainer()).toList();
+        Result swept;
+        try {
+            swept = sweepProcesses(processes);
+        } finally {
+            processes.forEach(Claimed::release);
+        }
+        if (containers.isEmpty()) {
+            return swept;
+        }
+        if (containersInBackground) {
+            ContainerSweep.inBackground(() -> sweepContainers(containers));
+            return swept;
+        }
+        Result removed = sweepContainers(containers);
+        return new Result(swept.entries() + removed.entries(), swept.stopped(), removed.containers(),
+                concat(swept.kept(), removed.kept()), concat(swept.swept(), removed.swept()));
+    }
+
+    private static Result sweepProcesses(List<Claimed> claimed) {
+        List<Long> stopped = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        Set<String> survivingTags = claimed.isEmpty() ? Set.of() : stopProcesses(claimed, stopped);
+        for (Claimed c : claimed) {
+            if (!survivingTags.contains(c.entry.tag())) {
+                Ledger.remove(c.file);
+            } else {
+                kept.add(c.entry.describe() + ": still running");
+            }
+        }
+        return report(claimed, new Result(claimed.size(), stopped, List.of(), kept,
+                claimed.stream().map(c -> c.entry.describe()).toList()));
+    }
+
+    /** Removes the containers, each engine's on its own thread, bounded; releases the claims. */
+    private static Result sweepContainers(List<Claimed> claimed) {
+        try {
+            Optional<ContainerRemover> remover = ContainerRemover.find();
+            List<String> removed = new ArrayList<>();
+            List<String> kept = new ArrayList<>();
+            if (remover.isEmpty()) {
+                claimed.forEach(c -> kept.add(c.entry.describe()
+                        + ": neither the docker CLI nor Testcontainers is available to remove it"));
+            } else {
+                Map<String, List<LedgerEntry>> byEngine = new LinkedHashMap<>();
+                claimed.forEach(c -> byEngine.computeIfAbsent(c.entry.dockerHost(), h -> new ArrayList<>()).add(c.entry));
+                // all engines at once: each is bounded, and one that hangs must not hold back the others
+                List<CompletableFuture<Map<LedgerEntry, String>>> outcomes = byEngine.entrySet().stream()
+                        .map(engine -> CompletableFuture.supplyAsync(() -> ContainerSweep.onEngine(remover.get(),
+                                engine.getKey(), engine.getValue(), ENGINE_BOUND), LedgerSweep::onDaemonThread))
+                        .toList();
+                outcomes.forEach(outcome -> outcome.join().forEach((entry, problem) -> {
+                    if (problem.isEmpty()) {
+                        removed.add(entry.containerId());
+                        claimed.stream().filter(c -> c.entry == entry).forEach(c -> Ledger.remove(c.file));
+                    } else {
+                        kept.add(entry.describe() + ": " + problem);
+                    }
+                }));
+            }
+            return report(claimed, new Result(claimed.size(), List.of(), removed, kept,
+                    claimed.stream().map(c -> c.entry.describe()).toList()));
         } finally {
             claimed.forEach(Claimed::release);
         }
     }
 
-    private static Result sweep(List<Claimed> claimed) {
-        List<Long> stopped = new ArrayList<>();
-        List<String> removedContainers = new ArrayList<>();
-        List<String> kept = new ArrayList<>();
-        List<Claimed> processes = claimed.stream().filter(c -> !c.entry.isContainer()).toList();
-        Set<String> survivingTags = processes.isEmpty() ? Set.of() : stopProcesses(processes, stopped);
-        Optional<ContainerRemover> remover = Optional.empty();
-        boolean looked = false;
-        for (Claimed c : claimed) {
-            boolean gone;
-            if (c.entry.isContainer()) {
-                if (!looked) {
-                    remover = ContainerRemover.find();
-                    looked = true;
-                }
-                gone = remover.isPresent() && remove(remover.get(), c.entry);
-                if (gone) {
-                    removedContainers.add(c.entry.containerId());
-                }
-            } else {
-                gone = !survivingTags.contains(c.entry.tag());
-            }
-            if (gone) {
-                Ledger.remove(c.file);
-            } else {
-                kept.add(c.entry.describe() + (c.entry.isContainer() && remover.isEmpty()
-                        ? ": neither the docker CLI nor Testcontainers is available to remove it" : ": still running"));
-            }
-        }
-        Result result = new Result(claimed.size(), stopped, removedContainers, kept,
-                claimed.stream().map(c -> c.entry.describe()).toList());
+    private static void onDaemonThread(Runnable work) {
+        Thread thread = new Thread(work, "managed-backend sweep of an engine");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static Result report(List<Claimed> claimed, Result result) {
         if (!claimed.isEmpty()) {
             String swept = String.format(
                     "swept %d ledger entries of test JVMs that died without stopping their backends: "
                             + "stopped processes %s, removed containers %s%s",
-                    result.entries(), stopped, removedContainers,
-                    kept.isEmpty() ? "" : "; could not remove " + kept);
-            if (kept.isEmpty()) {
+                    result.entries(), result.stopped(), result.containers(),
+                    result.kept().isEmpty() ? "" : "; could not remove " + result.kept());
+            if (result.kept().isEmpty()) {
                 LOG.info(swept);
             } else {
                 LOG.warn(swept);
             }
         }
         return result;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /**
@@ -188,29 +245,13 @@ public final class LedgerSweep {
         if (targets.isEmpty()) {
             return Set.of();
         }
-        List<ProcessHandle> left = ProcessStopper.stop(targets.keySet(), List::of,
-                handle -> stillTagged(table, handle, targets.get(handle)), TERM_GRACE);
+        List<ProcessHandle> left = ProcessStopper.stopTagged(targets, TERM_GRACE);
         targets.keySet().stream().map(ProcessHandle::pid).sorted().forEach(stopped::add);
         Set<String> surviving = new HashSet<>();
         // a survivor that no longer carries the tag is a reused pid: not what the entry was about
-        left.stream().filter(handle -> stillTagged(table, handle, targets.get(handle)))
+        left.stream().filter(handle -> OwnerTag.isCarriedBy(handle, targets.get(handle)))
                 .forEach(handle -> surviving.add(targets.get(handle)));
         return surviving;
-    }
-
-    /** The tag check right before a signal: the pid may have been reused since the scan. */
-    private static boolean stillTagged(ProcessTable table, ProcessHandle handle, String tag) {
-        return handle.isAlive() && table.tagOf(handle.pid()).filter(tag::equals).isPresent();
-    }
-
-    private static boolean remove(ContainerRemover remover, LedgerEntry entry) {
-        try {
-            return remover.remove(entry.containerId(), entry.dockerHost());
-        } catch (RuntimeException e) {
-            LOG.warn("managed-backend: could not remove the container of " + entry.describe()
-                    + " through " + remover + ": " + e);
-            return false;
-        }
     }
 
     /** An entry this JVM holds the lock of while it sweeps it. */

@@ -20,7 +20,7 @@ import dev.managedbackend.internal.os.ProcessGroups;
  * Ctrl-C to Maven's process group does not take it down with the JVM.
  *
  * <p>It never signals a process unless its environment carries this JVM's tag
- * ({@code MANAGED_BACKEND_OWNER=<jvm pid>:<jvm start>:...}), read again right before the signal,
+ * ({@code MANAGED_BACKEND_OWNER=<jvm identity>:...}), read again right before the signal,
  * nor a process group unless such a member is in it at that moment, so a pid or group id reused
  * by an unrelated program is left alone. It removes containers through the engine each was
  * recorded on, and deletes only the ledger entries it fully honoured: the rest is left to the
@@ -50,9 +50,10 @@ final class Watchdog {
     /**
      * Starts a watchdog for this JVM.
      *
-     * @param tagPrefix   {@code MANAGED_BACKEND_OWNER=<jvm pid>:<jvm start>:}
+     * @param tagPrefix   {@code MANAGED_BACKEND_OWNER=<jvm identity>:}
      * @param entryPrefix the name prefix of this JVM's ledger entries
-     * @param log         where it reports, if it ever has to act
+     * @param log         where it reports, if it ever has to act: a new file in a folder only
+     *                    this user may use (see {@link CrashGuard})
      */
     static Watchdog start(String tagPrefix, String entryPrefix, Path log) throws IOException {
         if (SCRIPT == null) {
@@ -60,7 +61,8 @@ final class Watchdog {
         }
         List<String> command = new ArrayList<>();
         ProcessGroups.setsid().ifPresent(command::add);
-        command.addAll(List.of("/bin/sh", "-c", SCRIPT, NAME, tagPrefix, entryPrefix, log.toString()));
+        command.addAll(List.of("/bin/sh", "-c", SCRIPT, NAME, WatchdogLink.hex(tagPrefix),
+                WatchdogLink.hex(entryPrefix), WatchdogLink.hex(log == null ? "" : log.toString())));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(Redirect.DISCARD)
                 .redirectError(Redirect.DISCARD);

@@ -1,7 +1,9 @@
 package dev.managedbackend.internal.crash;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -34,9 +36,29 @@ final class WatchdogLink {
         this.entryPrefix = entryPrefix;
     }
 
-    /** Registers {@code command}; {@code log} is where the watchdog reports, if it has to start. */
+    /**
+     * A command as the watchdog reads it: the word, then each value in hex, so that no value (a
+     * path with a newline, an id with a space) can be read as another word or command.
+     */
+    static String command(String word, String... values) {
+        StringBuilder line = new StringBuilder(word);
+        for (String value : values) {
+            line.append(' ').append(hex(value));
+        }
+        return line.toString();
+    }
+
+    /** UTF-8 bytes as lowercase hex: how every value reaches the watchdog. */
+    static String hex(String value) {
+        return HexFormat.of().formatHex(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Registers {@code command} (made by {@link #command}); {@code log} is where the watchdog
+     * reports, if it has to start (null: the one given before).
+     */
     synchronized void register(String command, Path log) {
-        if (this.log == null) {
+        if (this.log == null && log != null) {
             this.log = log;
         }
         if (registered.add(command)) {

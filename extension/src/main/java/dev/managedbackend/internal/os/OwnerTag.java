@@ -3,10 +3,12 @@ package dev.managedbackend.internal.os;
 import java.util.Optional;
 
 /**
- * The mark that makes a process ours: {@code MANAGED_BACKEND_OWNER=<jvm pid>:<jvm start>:<backend>}
- * in its environment, set when a backend is launched and inherited by everything it starts. The
- * JVM's start stamp makes the mark unique to this JVM even after its pid is reused. Every signal
- * the extension sends, in the normal stop, the sweep and the watchdog, first checks this mark.
+ * The mark that makes a process ours: {@code MANAGED_BACKEND_OWNER=<jvm identity>:<backend>} in
+ * its environment, set when a backend is launched and inherited by everything it starts. The
+ * {@link JvmIdentity} makes the mark unique to this JVM across hosts, pid namespaces, reboots and
+ * reused pids. This is the one ownership rule: a process is signalled, by the normal stop, the
+ * sweep, the watchdog, prefork or the command line, only while its environment carries the
+ * tag it was started with, read right before each signal ({@link ProcessStopper}).
  */
 public final class OwnerTag {
 
@@ -20,8 +22,8 @@ public final class OwnerTag {
      */
     public static final String DETACHED_VARIABLE = "MANAGED_BACKEND_DETACHED";
 
-    /** {@code <jvm pid>:<jvm start>:}, the part every backend of this JVM shares. */
-    private static final String JVM_PREFIX = ProcessIdentity.selfPid() + ":" + ProcessIdentity.selfStart() + ":";
+    /** {@code <jvm identity>:}, the part every backend of this JVM shares. */
+    private static final String JVM_PREFIX = JvmIdentity.self() + ":";
 
     private OwnerTag() {
     }
@@ -38,47 +40,55 @@ public final class OwnerTag {
 
     /** The test JVM a tag names, if it is well-formed. */
     public static Optional<Owner> ownerOf(String tag) {
-        String[] parts = tag == null ? new String[0] : tag.split(":", 3);
-        if (parts.length < 3) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new Owner(Long.parseLong(parts[0]), Long.parseLong(parts[1])));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        int colon = tag == null ? -1 : tag.indexOf(':');
+        return colon < 0 ? Optional.empty() : JvmIdentity.parse(tag.substring(0, colon)).map(Owner::new);
     }
 
-    /**
-     * This JVM as a label value that is unique across hosts and reboots, for what outlives it in a
-     * shared place (images in a Docker engine): {@code <boot id>:<jvm pid>:<jvm start>}.
-     */
+    /** The backend name a tag carries after its owner, or the whole tag if it is not well-formed. */
+    public static String backendOf(String tag) {
+        int colon = tag.indexOf(':');
+        return colon < 0 ? tag : tag.substring(colon + 1);
+    }
+
+    /** This JVM's {@link JvmIdentity}, as a label value for what outlives it in a shared place (images). */
     public static String jvmIdentity() {
-        return ProcessIdentity.bootId() + ":" + ProcessIdentity.selfPid() + ":" + ProcessIdentity.selfStart();
+        return JvmIdentity.self();
     }
 
     /**
-     * Whether the JVM a {@link #jvmIdentity()} names is provably gone: it ran on this host in
-     * this boot, and no process with its pid and start runs now. Another host's, an earlier
-     * boot's, or one that cannot be read is not provably gone.
+     * The one ownership rule, asked right before each signal by {@link ProcessStopper}: whether
+     * {@code process} runs and its environment carries exactly {@code tag} now (read from
+     * {@code /proc}, or through OSHI where there is none). Only our own user's environments can be
+     * read, so another user's process never matches; a pid reused since the tag was last read
+     * carries another environment.
      */
-    public static boolean isProvablyGone(String jvmIdentity) {
-        String[] parts = jvmIdentity == null ? new String[0] : jvmIdentity.split(":");
-        if (parts.length != 3 || ProcessIdentity.bootId().isEmpty() || !parts[0].equals(ProcessIdentity.bootId())) {
+    public static boolean isCarriedBy(ProcessHandle process, String tag) {
+        if (tag == null || tag.isEmpty() || !ProcessIdentity.isRunning(process)) {
             return false;
         }
-        try {
-            return !ProcessIdentity.isAlive(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-        } catch (NumberFormatException e) {
-            return false;
+        if (ProcessIdentity.hasProc()) {
+            return ProcessIdentity.carriesTag(process.pid(), tag);
         }
+        return WithoutProc.TABLE.tagOf(process.pid()).filter(tag::equals).isPresent();
     }
 
-    /** A test JVM, by pid and start stamp. */
-    public record Owner(long pid, long start) {
-        /** Whether that very JVM still runs (not just some process with its pid). */
+    /** Loaded only where there is no {@code /proc}: OSHI is costly to load. */
+    private static final class WithoutProc {
+        static final ProcessTable TABLE = OshiProcessTable.create();
+    }
+
+    /** A test JVM, as a tag names it. */
+    public record Owner(JvmIdentity.Self identity) {
+        public long pid() {
+            return identity.pid();
+        }
+
+        /**
+         * Whether that very JVM may still run: true unless it is provably gone (one of another pid
+         * namespace or boot cannot be seen from here, so it counts as running).
+         */
         public boolean isAlive() {
-            return ProcessIdentity.isAlive(pid, start);
+            return !identity.isSeenFromHere() || ProcessIdentity.isAlive(identity.pid(), identity.start());
         }
     }
 }

@@ -62,7 +62,7 @@ public final class PortHolder {
             return who + ": a foreign process, which managed-backend never touches";
         }
         OwnerTag.Owner owner = OwnerTag.ownerOf(tag).orElseThrow();
-        String name = tag.split(":", 3)[2];
+        String name = OwnerTag.backendOf(tag);
         if (owner.isAlive()) {
             return who + ": a backend that managed-backend started for test JVM " + owner.pid()
                     + ProcessHandle.of(owner.pid()).flatMap(jvm -> jvm.info().commandLine())

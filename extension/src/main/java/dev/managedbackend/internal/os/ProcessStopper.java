@@ -2,23 +2,26 @@ package dev.managedbackend.internal.os;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The one way the extension stops processes: SIGTERM, a grace period, SIGKILL, and a check that
- * they are gone. The normal stop of a backend ({@link #stopTree}, {@link #stopTaggedTree} for a
- * forked one) and the ledger sweep of a dead JVM's leftovers ({@link #stop}) all run it; the watchdog script mirrors it in {@code sh}.
+ * The one way processes are stopped, by the normal stop of a backend, the ledger sweep, a
+ * detached backend's stop, prefork and the command line's {@code run}: SIGTERM, a grace period,
+ * SIGKILL, and a check that they are gone. The watchdog script mirrors it in {@code sh}.
  *
- * <p>A process is signalled only if it is still running and still ours, asked right before each
- * signal (a pid can be reused by the time a grace period is over); signals go through
- * {@link ProcessHandle}, which checks the start time as well as the pid. What still runs at the
- * end is returned, so that the caller reports it and keeps it registered for the crash guard.
- * A thread that is interrupted skips the grace period but still waits for the kill to land (a
- * bounded wait), and keeps its interrupt flag.
+ * <p>One ownership rule, asked right before each signal (a pid can be reused by the time a
+ * grace period is over): a process is signalled only if it runs and carries the tag it was
+ * started with ({@link OwnerTag#isCarriedBy}), or it is the very child process this JVM launched
+ * and still holds (not reaped, so its pid cannot have been reused). No caller passes a rule of
+ * its own. Signals go through {@link ProcessHandle}, which checks the start time as well as the
+ * pid. What still runs at the end is returned, so that the caller reports it and keeps it
+ * registered for the crash guard. A thread that is interrupted skips the grace period but still
+ * waits for the kill to land (a bounded wait), and keeps its interrupt flag.
  */
 public final class ProcessStopper {
 
@@ -29,52 +32,57 @@ public final class ProcessStopper {
     }
 
     /**
-     * Stops {@code root} (the process we launched), its descendants and, with {@code pgid > 0},
-     * the members of that process group that carry {@code tag}: those that re-parented (a
-     * daemonizing server, workers of a parent that died), and any that appear during the stop.
-     * Nothing but the root is signalled unless it carries the tag. Without {@code /proc} (macOS)
-     * no other process's environment can be read cheaply, and the root's descendants count as
-     * ours by ancestry.
+     * Stops {@code root}, its descendants and, with {@code pgid > 0}, the members of that process
+     * group that carry {@code tag}: those that re-parented (a daemonizing server, workers of a
+     * parent that died), and any that appear during the stop.
      *
+     * @param held whether {@code root} is this JVM's own child, launched by it and not reaped (a
+     *             backend forked by a prefork template is not: it is the JVM's grandchild)
      * @return what still runs: stuck after SIGKILL, or left alone because it is not provably ours
      */
-    public static List<ProcessHandle> stopTree(ProcessHandle root, long pgid, String tag, Duration grace) {
-        return stopTree(root, true, pgid, tag, grace);
-    }
-
-    /**
-     * As {@link #stopTree}, for a root this JVM did not launch and does not hold: a backend forked
-     * by a prefork template is the JVM's grandchild. Nothing makes such a root ours but its tag,
-     * so it too is signalled only while it carries {@code tag}.
-     *
-     * @return what still runs: stuck after SIGKILL, or left alone because it is not provably ours
-     */
-    public static List<ProcessHandle> stopTaggedTree(ProcessHandle root, long pgid, String tag, Duration grace) {
-        return stopTree(root, false, pgid, tag, grace);
-    }
-
-    private static List<ProcessHandle> stopTree(ProcessHandle root, boolean held, long pgid, String tag,
+    public static List<ProcessHandle> stopTree(ProcessHandle root, boolean held, long pgid, String tag,
             Duration grace) {
-        Predicate<ProcessHandle> ours = process -> (held && process.pid() == root.pid())
-                || (ProcessIdentity.hasProc() ? ProcessIdentity.carriesTag(process.pid(), tag) : process.isAlive());
-        List<ProcessHandle> tree = new ArrayList<>();
-        tree.add(root);
+        Map<ProcessHandle, String> tree = new LinkedHashMap<>();
+        tree.put(root, tag);
         try (Stream<ProcessHandle> descendants = root.descendants()) {
-            descendants.forEach(tree::add);
+            descendants.forEach(process -> tree.put(process, tag));
         }
-        return stop(tree, pgid > 0 ? () -> ProcessGroups.members(pgid, tag) : List::of, ours, grace);
+        return stop(tree, held ? root : null, pgid > 0 ? () -> ProcessGroups.members(pgid, tag) : List::of, tag,
+                grace);
     }
 
     /**
-     * Stops {@code targets} and whatever {@code joiners} finds while they stop (scanned once
-     * during the grace period and once after the kill), signalling only what {@code ours} accepts
-     * at the moment of the signal.
+     * Stops the child process this JVM launched with {@code tag} and still holds; not its
+     * descendants.
      *
-     * @return those of all of them that still run at the end
+     * @return it, if it still runs at the end
      */
-    public static List<ProcessHandle> stop(Collection<ProcessHandle> targets, Supplier<List<ProcessHandle>> joiners,
-            Predicate<ProcessHandle> ours, Duration grace) {
-        List<ProcessHandle> all = new ArrayList<>(targets);
+    public static List<ProcessHandle> stopChild(Process child, String tag, Duration grace) {
+        ProcessHandle handle = child.toHandle();
+        return stop(Map.of(handle, tag), handle, List::of, tag, grace);
+    }
+
+    /**
+     * Stops processes found by their tags (each its own, e.g. a dead JVM's backends found by a
+     * sweep), each signalled only while it still carries its tag.
+     *
+     * @return those that still run at the end
+     */
+    public static List<ProcessHandle> stopTagged(Map<ProcessHandle, String> tagged, Duration grace) {
+        return stop(tagged, null, List::of, null, grace);
+    }
+
+    /**
+     * The routine: {@code targets} and whatever {@code joiners} finds while they stop (scanned
+     * once during the grace period and once after the kill; they carry {@code joinerTag}).
+     */
+    private static List<ProcessHandle> stop(Map<ProcessHandle, String> targets, ProcessHandle heldChild,
+            Supplier<List<ProcessHandle>> joiners, String joinerTag, Duration grace) {
+        Map<Long, String> tags = new LinkedHashMap<>();
+        targets.forEach((process, tag) -> tags.put(process.pid(), tag));
+        Predicate<ProcessHandle> ours = process -> (heldChild != null && process.equals(heldChild))
+                || OwnerTag.isCarriedBy(process, tags.getOrDefault(process.pid(), joinerTag));
+        List<ProcessHandle> all = new ArrayList<>(targets.keySet());
         signal(all, ours, false);
         // scanned while the others shut down, so the scan adds nothing to the stop's duration
         signal(join(all, joiners.get()), ours, false);

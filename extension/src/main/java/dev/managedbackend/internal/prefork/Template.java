@@ -456,7 +456,7 @@ public final class Template implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         ProcessHandle root = process.toHandle();
-        List<ProcessHandle> left = ProcessStopper.stop(List.of(root), List::of, p -> p.pid() == root.pid(), STOP_GRACE);
+        List<ProcessHandle> left = ProcessStopper.stopChild(process, tag, STOP_GRACE);
         if (left.isEmpty()) {
             registration.close();
         } else {

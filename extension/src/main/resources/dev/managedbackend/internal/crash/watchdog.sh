@@ -1,76 +1,138 @@
 #!/bin/sh
 # managed-backend's crash watchdog: one per test JVM (Watchdog.java runs this text with
 # `sh -c TEXT managed-backend-watchdog TAG ENTRIES LOG`; no file is written or executed).
-# Its stdin is a pipe from the JVM, which writes one command per line:
-#   add <pgid> | del <pgid>                        a backend's process group
-#   add starting-<n> | del starting-<n>            a backend about to be spawned (no group yet;
-#                                                  its processes are found by the tag)
-#   container <id> <host> | uncontainer <id> <host>  a container and the engine it runs on
-#                                                  (DOCKER_HOST form, or - for the default); an
-#                                                  id label=KEY=VALUE: all containers with that label
-#   ledger <folder>                                a ledger folder with entries of this JVM
+# Its stdin is a pipe from the JVM, which writes one command per line. Every value in a command
+# and every argument is hex (UTF-8 bytes, two lowercase digits each), so that no path, id or name
+# can be read as a word, a line or a pattern; a line that is not a command of this form is ignored.
+#   add HEX | del HEX                       a backend's process group, or starting-<n>: a backend
+#                                           about to be spawned (no group yet; its processes are
+#                                           found by the tag)
+#   container ID HOST | uncontainer ID HOST a container and the engine it runs on (DOCKER_HOST form,
+#                                           or - for the default); an ID label=KEY=VALUE stands for
+#                                           all containers with that label
+#   image NAME HOST | unimage NAME HOST     an image the JVM built, removed after its containers
+#   ledger FOLDER                           a ledger folder with entries of this JVM
 # EOF means the JVM is gone, however it died. Then it signals what carries the JVM's tag,
-# removes its containers, and deletes the ledger entries it fully honoured; what it could not
-# do stays in the ledger, for the next JVM's sweep.
-#   TAG     ($1) "MANAGED_BACKEND_OWNER=<jvm pid>:<jvm start>:": every backend process has
-#           this variable in its environment, with the backend's name after the prefix
+# removes its containers and images, and deletes the ledger entries it fully honoured; what it
+# could not do stays in the ledger, for the next JVM's sweep.
+#   TAG     ($1) "MANAGED_BACKEND_OWNER=<jvm identity>:": every backend process has this variable
+#           in its environment, with the backend's name after the prefix
 #   ENTRIES ($2) the name prefix of this JVM's ledger entries
-#   LOG     ($3) where it reports: written at EOF only, and only if there is work to do
+#   LOG     ($3) where it reports, in a folder only this user may use: created (never opened if it
+#           exists, never through a link) at EOF, and only if there is work to do
+# Every call to an engine is bounded (ENGINE_BOUND seconds); an engine that does not answer, or
+# cannot be reached, is reported once and its containers' entries are kept.
+# Without /proc (macOS) no process can be seen: process entries are left to the next sweep.
+# For maintainers' tests only: MANAGED_BACKEND_WATCHDOG_PROC names another folder to read as /proc
+# (an empty one: behave as on a platform without /proc).
 # POSIX sh (dash, BusyBox): /bin/sh starts in milliseconds and is on every machine. Needs
-# grep -z (GNU or BusyBox); docker or curl for containers.
+# grep -z (GNU or BusyBox), sleep and rm; docker or curl for containers.
 
+# No pathname expansion anywhere: every list here holds data. The globs that are meant are
+# expanded with `set +f; set -- PATTERN; set -f`, every variable part of PATTERN quoted.
+set -f
 # The JVM often dies with a Ctrl-C or a hang-up to its terminal; the watchdog must not.
 trap '' INT QUIT HUP PIPE
-tag=$1 entries=$2 log=$3
+ENGINE_BOUND=20
+proc=${MANAGED_BACKEND_WATCHDOG_PROC:-/proc}
 nl='
 '
-# Space-separated, with a space at each end, so that " $word " matches exactly.
-groups=' ' containers=' ' ledgers=''
-while IFS= read -r line; do
-  case $line in
-    'add '*) groups="$groups${line#add } " ;;
-    'del '*) w=${line#del }
-      case $groups in *" $w "*) groups="${groups%%" $w "*} ${groups#*" $w "}" ;; esac ;;
-    'container '*) w=${line#container }; containers="$containers${w%% *},${w#* } " ;;
-    'uncontainer '*) w=${line#uncontainer }; w="${w%% *},${w#* }"
-      case $containers in *" $w "*) containers="${containers%%" $w "*} ${containers#*" $w "}" ;; esac ;;
-    'ledger '*) ledgers="$ledgers${line#ledger }$nl" ;;
+
+# unhex HEX: the text HEX encodes, in $out; fails (out empty) if HEX is not even-length lowercase hex.
+unhex() {
+  out='' h=$1 esc=''
+  case $h in *[!0-9a-f]*) return 1 ;; esac
+  [ $((${#h} % 2)) -eq 0 ] || return 1
+  while [ -n "$h" ]; do
+    rest=${h#??}; pair=${h%"$rest"}; h=$rest
+    n=$((0x$pair))
+    esc="$esc\\0$((n / 64))$((n / 8 % 8))$((n % 8))"
+  done
+  out=$(printf '%b' "$esc"; printf x); out=${out%x}
+}
+
+# hexword WORD: 0 if WORD is a non-empty even-length lowercase hex string (a value as sent).
+hexword() {
+  case $1 in '' | *[!0-9a-f]*) return 1 ;; esac
+  [ $((${#1} % 2)) -eq 0 ]
+}
+
+unhex "$1" || exit 2; tag=$out
+unhex "$2" || exit 2; entries=$out
+unhex "$3" || exit 2; log=$out
+# the tag goes into a grep pattern: it must be what the JVM makes (letters, digits, = : - _ .)
+case $tag in '' | *[!A-Za-z0-9=:._-]*) exit 2 ;; esac
+
+# Space-separated lists of hex words (pairs joined by ","), with a space at each end, so that
+# " $word " matches exactly. Hex holds no space, comma, quote or pattern character.
+groups=' ' containers=' ' images=' ' ledgers=' '
+while IFS=' ' read -r word a b rest; do
+  [ -z "$rest" ] || continue
+  hexword "$a" || continue
+  [ -z "$b" ] || hexword "$b" || continue
+  case $word in
+    add) groups="$groups$a " ;;
+    del) case $groups in *" $a "*) groups="${groups%%" $a "*} ${groups#*" $a "}" ;; esac ;;
+    container) [ -n "$b" ] && containers="$containers$a,$b " ;;
+    uncontainer) case $containers in *" $a,$b "*) containers="${containers%%" $a,$b "*} ${containers#*" $a,$b "}" ;; esac ;;
+    image) [ -n "$b" ] && images="$images$a,$b " ;;
+    unimage) case $images in *" $a,$b "*) images="${images%%" $a,$b "*} ${images#*" $a,$b "}" ;; esac ;;
+    ledger) case $ledgers in *" $a "*) ;; *) ledgers="$ledgers$a " ;; esac ;;
   esac
 done
 # Everything was stopped normally: nothing to do, and the ledger is the JVM's business.
-[ "$groups$containers" = '  ' ] && exit 0
-# The log folder may not exist yet (a JVM that runs containers only writes no backend log).
-case $log in */*) [ -d "${log%/*}" ] || mkdir -p -- "${log%/*}" 2>/dev/null ;; esac
-if [ -n "$log" ] && (: >>"$log") 2>/dev/null; then exec >>"$log" 2>&1 </dev/null
-else exec >/dev/null 2>&1 </dev/null; fi
+[ "$groups$containers$images" = '   ' ] && exit 0
+
+# The log: only in a folder that is no link and is this user's (the JVM made it private), and
+# only as a new file (noclobber: never one that exists, nor a link), readable by this user only;
+# else another new name.
+exec </dev/null
+umask 077
+logged=''
+dir=${log%/*}
+if [ -n "$log" ] && [ "$dir" != "$log" ] && [ -d "$dir" ] && [ ! -L "$dir" ] && [ -O "$dir" ]; then
+  set -C
+  for name in "$log" "${log%.log}-$$.log"; do
+    if [ ! -e "$name" ] && [ ! -L "$name" ] && command exec >"$name" 2>&1; then logged=$name; break; fi
+  done
+  set +C
+fi
+[ -n "$logged" ] || exec >/dev/null 2>&1
 
 say() { echo "[managed-backend watchdog $$] $*"; }
+
+# Processes can be seen only where there is a /proc.
+if [ -r "$proc/self/stat" ]; then procs=yes; else procs=''; fi
 
 # tagged: the pids whose environment carries the tag now, in $pids. An environment that cannot
 # be read (another user's process) is skipped: nothing of this JVM's runs as someone else.
 tagged() {
   pids=''
+  [ -n "$procs" ] || return 0
+  set +f
+  set -- "$proc"/[0-9]*/environ
+  set -f
   # shellcheck disable=SC2013 # words are right: the names are /proc/<pid>/environ
-  for f in $(grep -lzs -e "^$tag" /proc/[0-9]*/environ); do
-    f=${f#/proc/}; pids="$pids ${f%/environ}"
+  for f in $(grep -lzs -e "^$tag" "$@"); do
+    f=${f#"$proc/"}; pids="$pids ${f%/environ}"
   done
 }
 
 # carries_tag PID: 0 if its environment carries the tag right now; 1 if not, or it is gone;
 # 2 if it runs but its environment cannot be read: then it is not provably ours.
 carries_tag() {
-  grep -qzs -e "^$tag" "/proc/$1/environ"
+  grep -qzs -e "^$tag" "$proc/$1/environ"
   case $? in 0) return 0 ;; 1) return 1 ;; esac
-  [ -d "/proc/$1" ] || return 1
+  [ -d "$proc/$1" ] || return 1
   return 2
 }
 
 # group_of PID: its process group, in $g; fails if it is gone or a zombie.
 group_of() {
   s=''
-  { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+  { read -r s <"$proc/$1/stat"; } 2>/dev/null || return 1
   s=${s##*") "} # the fields after "(command name) ", which may hold anything
-  # shellcheck disable=SC2086 # split into fields: state ppid pgrp ...
+  # shellcheck disable=SC2086 # split into fields: state ppid pgrp ... (no globbing: set -f)
   set -- $s
   [ "$1" != Z ] || return 1
   g=$3
@@ -91,6 +153,13 @@ send() {
   return 1
 }
 
+# The registered process groups, decoded: numbers only (starting-<n> words match no group).
+pgids=' '
+for w in $groups; do
+  unhex "$w" || continue
+  case $out in '' | *[!0-9]*) ;; *) pgids="$pgids$out " ;; esac
+done
+
 # signal SIG: sends SIG to every process that carries the tag, and to the whole process group of
 # a registered backend that one of them is in (it also holds members that dropped the tag). The
 # tag is read again right before each signal, per pid: a pid may have been reused since the scan.
@@ -104,7 +173,7 @@ signal() {
     case $hit in *" $g "*) continue ;; esac # its group had the signal already
     carries_tag "$p"
     case $? in 1) continue ;; 2) cannot_read "$p"; continue ;; esac
-    case $groups in
+    case $pgids in
       *" $g "*) send "$1" "-$g" && hit="$hit$g " && all_hit="$all_hit$g " ;;
       *) send "$1" "$p" && sent="$sent $p" ;;
     esac
@@ -116,15 +185,48 @@ signal() {
 # check_groups: reports a registered group that was never signalled although its leader runs:
 # the leader does not carry the tag (a reused pid, left alone), or cannot be read.
 check_groups() {
-  for g in $groups; do
+  for g in $pgids; do
     case $all_hit in *" $g "*) continue ;; esac
     carries_tag "$g"
     case $? in
-      1) [ ! -d "/proc/$g" ] || say "left process group $g alone: no member carries the tag, its leader" \
+      1) [ ! -d "$proc/$g" ] || say "left process group $g alone: no member carries the tag, its leader" \
            "$g neither (a reused pid)" ;;
       2) cannot_read "$g" ;;
     esac
   done
+}
+
+# bounded CMD...: runs CMD, its output in $out and its exit status in $rc, killed after
+# ENGINE_BOUND seconds (then rc=124). POSIX sh has no timeout(1); no temporary file either. With
+# $with_host set, CMD gets it as DOCKER_HOST.
+bounded() {
+  out=$(
+    # shellcheck disable=SC2030 # for CMD only: this is the command substitution's own shell
+    [ -z "${with_host:-}" ] || { DOCKER_HOST=$with_host; export DOCKER_HOST; }
+    "$@" 2>&1 </dev/null &
+    cmd=$!
+    (sleep "$ENGINE_BOUND"; kill -KILL "$cmd") >/dev/null 2>&1 &
+    sleeper=$!
+    wait "$cmd"; status=$?
+    # the sleeper still waiting means the command ended by itself
+    kill "$sleeper" 2>/dev/null || status=124
+    printf '\n%s' "$status"
+  )
+  rc=${out##*"$nl"}; out=${out%"$nl"*}; out=${out%"$nl"}
+  case $rc in '' | *[!0-9]*) rc=1 ;; esac
+  [ "$rc" -ne 124 ] || out="no answer within $ENGINE_BOUND s"
+}
+
+# engine_down: 0 if the last docker or curl call failed because the engine did not answer or
+# could not be reached (not because of the container or image itself).
+engine_down() {
+  [ "$rc" -ne 0 ] || return 1
+  case $rc in 124) return 0 ;; esac
+  case $out in
+    *'Cannot connect to the Docker daemon'* | *'error during connect'* | *'connection refused'* \
+      | *'Connection refused'* | *'curl exited with 6,'* | *'curl exited with 7,'* | *'curl exited with 28,'*) return 0 ;;
+  esac
+  return 1
 }
 
 # engine_request METHOD PATH HOST: an Engine API request with curl to the engine HOST names
@@ -132,6 +234,7 @@ check_groups() {
 # body in $out, the HTTP status in $code, how it went in $via. Fails if curl could not ask.
 engine_request() {
   method=$1 path=$2 host=$3
+  # shellcheck disable=SC2031 # the DOCKER_HOST this watchdog inherited, as meant
   [ "$host" = - ] && host=${DOCKER_HOST:-unix:///var/run/docker.sock}
   via="curl, $host"
   case $host in
@@ -143,7 +246,7 @@ engine_request() {
         certs=${DOCKER_CERT_PATH:-$HOME/.docker}
         if [ ! -r "$certs/ca.pem" ] || [ ! -r "$certs/cert.pem" ] || [ ! -r "$certs/key.pem" ]; then
           out="TLS is asked for (DOCKER_TLS_VERIFY or DOCKER_CERT_PATH) but $certs lacks a readable ca.pem, cert.pem or key.pem"
-          code=000
+          code=000 rc=1
           return 1
         fi
         set -- --cacert "$certs/ca.pem" --cert "$certs/cert.pem" --key "$certs/key.pem"
@@ -151,30 +254,34 @@ engine_request() {
       else
         set --; url="http://${host#tcp://}"
       fi ;;
-    *) out="curl reaches unix:// and tcp:// engines only"; code=000; return 1 ;;
+    *) out="curl reaches unix:// and tcp:// engines only"; code=000 rc=1; return 1 ;;
   esac
   # The status code on a line of its own, after the body and whatever curl says on stderr.
-  out=$(curl -sS --connect-timeout 10 --max-time 60 -w "${nl}http_code=%{http_code}$nl" -X "$method" \
-    "$@" "$url$path" 2>&1)
-  rc=$?
+  with_host='' bounded curl -sS --connect-timeout 10 --max-time "$ENGINE_BOUND" -w "${nl}http_code=%{http_code}$nl" \
+    -X "$method" "$@" "$url$path"
+  [ "$rc" -ne 124 ] || { code=000; return 1; }
   code=${out##*http_code=}; code=${code%%"$nl"*}
   out=${out%"${nl}http_code="*}; out=${out%"$nl"}
-  [ $rc -eq 0 ] || { out="curl exited with $rc, HTTP status $code: $out"; return 1; }
+  [ "$rc" -eq 0 ] || { out="curl exited with $rc, HTTP status $code: $out"; return 1; }
 }
 
-# remove_container ID HOST: force-removes the container and its anonymous volumes on the engine
-# it was recorded on. Succeeds if it was removed or was gone already, by the docker CLI's exit
-# status and exact message or the API's status code; anything else fails. An ID of the form
+# docker_on HOST ARGS...: the docker CLI on that engine, bounded.
+docker_on() {
+  host=$1; shift
+  if [ "$host" = - ]; then via="docker CLI, default engine"; with_host='' bounded docker "$@"
+  else via="docker CLI, $host"; with_host=$host bounded docker "$@"; fi
+}
+
+# remove_container ID HOST: force-removes the container and its anonymous volumes on the
+# engine it was recorded on. Succeeds if it was removed or was gone already, by the docker CLI's
+# exit status and exact message or the API's status code; anything else fails. An ID of the form
 # label=KEY=VALUE stands for every container with that label: a backend registered before its
 # container was created, so that a JVM killed in between leaves nothing either.
 remove_container() {
   id=$1 host=$2
   case $id in label=*) remove_labelled "${id#label=}" "$host"; return ;; esac
   if command -v docker >/dev/null 2>&1; then
-    if [ "$host" = - ]; then out=$(docker rm -f -v "$id" 2>&1)
-    else out=$(DOCKER_HOST=$host docker rm -f -v "$id" 2>&1); fi
-    rc=$?
-    if [ "$host" = - ]; then via="docker CLI, default engine"; else via="docker CLI, $host"; fi
+    docker_on "$host" rm -f -v -- "$id"
     # a docker CLI before 23 fails on a container that is gone; later ones say so and succeed
     case $rc,$out in
       0,*"No such container: $id"*) say "container $id was gone already ($via)"; return 0 ;;
@@ -187,6 +294,7 @@ remove_container() {
   fi
   if ! command -v curl >/dev/null 2>&1; then
     say "could not remove container $id: neither docker nor curl is on the PATH"
+    rc=1 out=''
     return 1
   fi
   if ! engine_request DELETE "/containers/$id?force=true&v=true" "$host"; then
@@ -207,10 +315,9 @@ remove_container() {
 remove_labelled() {
   label=$1 host=$2
   if command -v docker >/dev/null 2>&1; then
-    if [ "$host" = - ]; then ids=$(docker ps -aq --no-trunc --filter "label=$label" 2>&1)
-    else ids=$(DOCKER_HOST=$host docker ps -aq --no-trunc --filter "label=$label" 2>&1); fi
-    rc=$?
-    [ $rc -eq 0 ] || { say "could not list the containers labelled $label: docker exited with $rc: $ids"; return 1; }
+    docker_on "$host" ps -aq --no-trunc --filter "label=$label"
+    [ "$rc" -eq 0 ] || { say "could not list the containers labelled $label ($via): docker exited with $rc: $out"; return 1; }
+    ids=$out
   elif command -v curl >/dev/null 2>&1; then
     filter=$(printf '%s' "$label" | sed 's/=/%3D/g')
     if ! engine_request GET "/containers/json?all=1&filters=%7B%22label%22%3A%5B%22$filter%22%5D%7D" "$host" \
@@ -221,24 +328,112 @@ remove_labelled() {
     ids=$(printf '%s\n' "$out" | grep -o '"Id":"[0-9a-f]*"' | sed 's/^"Id":"//; s/"$//')
   else
     say "could not remove the containers labelled $label: neither docker nor curl is on the PATH"
+    rc=1 out=''
     return 1
   fi
   [ -n "$ids" ] || { say "no container labelled $label (not created yet, or removed)"; return 0; }
   failed=0
-  for c in $ids; do remove_container "$c" "$host" || failed=1; done
+  for c in $ids; do
+    case $c in *[!0-9a-f]*) say "ignored \"$c\" in the list of containers labelled $label"; failed=1; continue ;; esac
+    remove_container "$c" "$host" || { failed=1; engine_down && return 1; }
+  done
   return $failed
 }
 
-say "the JVM is gone; cleaning up process groups$groups and containers$containers"
-# Containers in parallel with the processes: the engine takes longer.
-jobs=''
-for c in $containers; do
-  remove_container "${c%%,*}" "${c#*,}" &
-  jobs="$jobs $!,${c%%,*}"
+# remove_image NAME HOST: force-removes an image this JVM built; succeeds if it is gone.
+remove_image() {
+  name=$1 host=$2
+  if command -v docker >/dev/null 2>&1; then
+    docker_on "$host" rmi -f -- "$name"
+    case $rc,$out in
+      0,*) say "removed image $name ($via)"; return 0 ;;
+      *,*"No such image"*) say "image $name was gone already ($via)"; return 0 ;;
+    esac
+    say "could not remove image $name ($via): docker exited with $rc: $out"
+    return 1
+  fi
+  if ! command -v curl >/dev/null 2>&1; then
+    say "could not remove image $name: neither docker nor curl is on the PATH"
+    rc=1 out=''
+    return 1
+  fi
+  if ! engine_request DELETE "/images/$name?force=true" "$host"; then
+    say "could not remove image $name ($via): $out"
+    return 1
+  fi
+  case $code in
+    200) say "removed image $name ($via)"; return 0 ;;
+    404) say "image $name was gone already ($via)"; return 0 ;;
+  esac
+  say "could not remove image $name ($via): HTTP status $code: $out"
+  return 1
+}
+
+# forget_container ID: deletes the ledger entries of this JVM that name container ID (removed).
+forget_container() {
+  gone=$1
+  for d in $ledgers; do
+    unhex "$d"
+    set +f; set -- "$out/$entries"*.entry; set -f
+    for f in "$@"; do
+      [ -e "$f" ] || continue # the pattern itself: no entry
+      entry_container "$f" || continue
+      [ "$c" = "$gone" ] || continue
+      rm -f -- "$f" || say "could not delete the ledger entry $f"
+    done
+  done
+}
+
+# entry_container FILE: the container id a ledger entry names, in $c (empty: a process entry).
+entry_container() {
+  c=''
+  [ -r "$1" ] || return 1
+  while IFS= read -r l; do
+    case $l in container=*) c=${l#container=} ;; esac
+  done <"$1"
+}
+
+# on_engine HEXHOST: removes this engine's containers, then its images, one after another, and
+# deletes the ledger entry of each container removed; an engine that does not answer or cannot
+# be reached is reported once, and the rest of its work is left (its entries stay for the next
+# sweep). Fails if anything is left.
+on_engine() {
+  unhex "$1"; engine=$out failed_here=0
+  for each in $containers; do
+    [ "${each#*,}" = "$1" ] || continue
+    unhex "${each%%,*}"; cid=$out
+    if remove_container "$cid" "$engine"; then
+      forget_container "$cid"
+    elif engine_down; then
+      say "the engine $engine did not answer or cannot be reached ($out): left its containers and images" \
+        "as they are; their ledger entries stay for the next sweep"
+      return 1
+    else
+      failed_here=1
+    fi
+  done
+  for each in $images; do
+    [ "${each#*,}" = "$1" ] || continue
+    unhex "${each%%,*}"
+    remove_image "$out" "$engine" || { failed_here=1; engine_down && return 1; }
+  done
+  return $failed_here
+}
+
+say "the JVM is gone; cleaning up process groups$pgids, containers and images"
+# Engines in parallel with the processes, one job per engine: they take longer.
+jobs='' engines=' '
+for each in $containers $images; do
+  case $engines in *" ${each#*,} "*) continue ;; esac
+  engines="$engines${each#*,} "
+  on_engine "${each#*,}" &
+  jobs="$jobs $!"
 done
 
 left='' hit=' ' all_hit=' '
-if signal TERM; then
+if [ -z "$procs" ]; then
+  [ "$groups" = ' ' ] || say "cannot see processes here (no $proc): none was stopped; left to the next sweep"
+elif signal TERM; then
   i=0
   while [ $i -lt 20 ]; do # a second of grace
     sleep 0.05; tagged
@@ -255,44 +450,41 @@ if signal TERM; then
     [ -z "$pids" ] || left="$left processes$pids (still running after SIGKILL)"
   fi
 fi
-check_groups
+[ -z "$procs" ] || check_groups
 if [ "$unreadable" != ' ' ]; then
   say "left alone, as their environment cannot be read (they are not provably this JVM's): processes$unreadable"
   left="$left processes$unreadable (unreadable)"
 fi
-removed=' ' unremoved=''
-for j in $jobs; do
-  if wait "${j%%,*}"; then removed="$removed${j#*,} "; else unremoved="$unremoved ${j#*,}"; fi
-done
+engines_failed=''
+for j in $jobs; do wait "$j" || engines_failed=yes; done
 
-# entry_container FILE: the container id a ledger entry names, in $c (empty: a process entry).
-entry_container() {
-  c=''
-  [ -r "$1" ] || return 1
-  while IFS= read -r l; do
-    case $l in container=*) c=${l#container=} ;; esac
-  done <"$1"
+# registered ID: 0 if the JVM registered container ID with the watchdog.
+registered() {
+  for r in $containers; do
+    unhex "${r%%,*}"
+    [ "$out" != "$1" ] || return 0
+  done
+  return 1
 }
 
-# An entry goes only if what it names was honoured: its container removed (or gone already),
-# or, for a process entry, no process of this JVM left at all. Survivors are not mapped to
-# their entries (a backend's name in the entry is escaped, in the environment it is not), so
-# any survivor keeps every process entry.
-kept=''
-IFS=$nl
+# An entry goes only if what it names was honoured: its container removed (or gone already: the
+# engine's job deleted its entry then), or, for a process entry, no process of this JVM left at all
+# (and processes could be seen).
+# Survivors are not mapped to their entries (a backend's name in the entry is escaped, in the
+# environment it is not), so any survivor keeps every process entry.
+kept='' unremoved=''
 for d in $ledgers; do
-  for f in "$d/$entries"*.entry; do
-    [ -f "$f" ] || continue # the pattern itself: no entry
+  unhex "$d"
+  set +f; set -- "$out/$entries"*.entry; set -f
+  for f in "$@"; do
+    [ -e "$f" ] || continue # the pattern itself: no entry
     if ! entry_container "$f"; then
       kept="$kept$nl  $f: cannot read it"
     elif [ -n "$c" ]; then
-      case $removed in
-        *" $c "*) rm -f -- "$f" || kept="$kept$nl  $f: could not delete it" ;;
-        *) case $containers in
-             *" $c,"*) kept="$kept$nl  $f: container $c not removed" ;;
-             *) kept="$kept$nl  $f: container $c was never registered with the watchdog" ;;
-           esac ;;
-      esac
+      if registered "$c"; then kept="$kept$nl  $f: container $c not removed"; unremoved="$unremoved $c"
+      else kept="$kept$nl  $f: container $c was never registered with the watchdog"; fi
+    elif [ -z "$procs" ]; then
+      kept="$kept$nl  $f: processes cannot be seen here (no $proc)"
     elif [ -z "$left" ]; then
       rm -f -- "$f" || kept="$kept$nl  $f: could not delete it"
     else
@@ -305,5 +497,5 @@ if [ -n "$left$unremoved" ]; then
   say "still there:$left${unremoved:+ containers$unremoved}"
   exit 1
 fi
-[ -z "$kept" ] || exit 1
+[ -z "$kept$engines_failed" ] || exit 1
 say "done"

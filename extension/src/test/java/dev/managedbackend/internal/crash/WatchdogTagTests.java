@@ -65,7 +65,8 @@ class WatchdogTagTests {
         Path entry = Files.writeString(ledger.resolve(ENTRIES + "1.entry"), "pid=" + ours.pid() + "\n");
         Path log = temp.resolve("watchdog.log");
 
-        Process watchdog = watchdog(List.of(), log, "add " + ours.pid(), "add " + reused.pid(), "ledger " + ledger);
+        Process watchdog = watchdog(List.of(), log, WatchdogLink.command("add", Long.toString(ours.pid())),
+                WatchdogLink.command("add", Long.toString(reused.pid())), WatchdogLink.command("ledger", ledger.toString()));
 
         assertThat(watchdog.waitFor(10, TimeUnit.SECONDS)).isTrue();
         String report = Files.readString(log);
@@ -92,10 +93,14 @@ class WatchdogTagTests {
             Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
             Files.setPosixFilePermissions(ledger, PosixFilePermissions.fromString("rwxrwxrwx"));
             Path entry = Files.writeString(ledger.resolve(ENTRIES + "1.entry"), "pid=" + unreadable.pid() + "\n");
-            Path log = shared.resolve("watchdog.log");
+            // the watchdog writes its log only in a folder of its own user's
+            Path logs = Files.createDirectories(shared.resolve("logs"));
+            Files.setOwner(logs, logs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+            Path log = logs.resolve("watchdog.log");
 
             Process watchdog = watchdog(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                    log, "add " + unreadable.pid(), "ledger " + ledger);
+                    log, WatchdogLink.command("add", Long.toString(unreadable.pid())),
+                    WatchdogLink.command("ledger", ledger.toString()));
 
             assertThat(watchdog.waitFor(10, TimeUnit.SECONDS)).isTrue();
             String report = Files.readString(log);
@@ -136,7 +141,8 @@ class WatchdogTagTests {
     /** Runs the watchdog script (behind {@code wrapper}), sends {@code commands}, then EOF. */
     private Process watchdog(List<String> wrapper, Path log, String... commands) throws IOException {
         List<String> command = new ArrayList<>(wrapper);
-        command.addAll(List.of("/bin/sh", "-c", Watchdog.script(), Watchdog.NAME, tag, ENTRIES, log.toString()));
+        command.addAll(List.of("/bin/sh", "-c", Watchdog.script(), Watchdog.NAME, WatchdogLink.hex(tag),
+                WatchdogLink.hex(ENTRIES), WatchdogLink.hex(log.toString())));
         Process watchdog = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(temp.resolve("watchdog.out").toFile()).start();
         started.add(watchdog);
