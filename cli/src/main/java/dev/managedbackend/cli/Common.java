@@ -31,7 +31,7 @@ final class Common {
      * says otherwise.
      */
     Settings settings() {
-        ManagedBackendCli.configureLogging(verbose);
+        TerminalLogging.install(verbose);
         if (stateDir != null) {
             System.setProperty(ManagedBackend.STATE_DIR_PROPERTY_NAME, stateDir.toAbsolutePath().normalize().toString());
         }

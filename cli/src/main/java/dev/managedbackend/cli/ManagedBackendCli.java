@@ -1,13 +1,9 @@
 package dev.managedbackend.cli;
 
 import java.io.PrintWriter;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogManager;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.managedbackend.BackendConfigurationException;
 import dev.managedbackend.BackendStartException;
@@ -29,8 +25,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "managed-backend", mixinStandardHelpOptions = true, versionProvider = ManagedBackendCli.Version.class,
         description = "Starts HTTP backends (uvicorn apps, any server command) on collision-free ports, waits until "
                 + "they are ready, and stops them with everything they spawned.",
-        subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, WhoCommand.class,
-                ReapCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 bad input; run exits with its command's code.",
                 "Run 'managed-backend COMMAND --help' for a command's options."})
 public final class ManagedBackendCli implements Runnable {
@@ -43,21 +37,51 @@ public final class ManagedBackendCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The commands, in the order {@code --help} lists them. Reading a command's options costs
+     * picocli reflection over its classes, so a command line builds only the one it runs.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("start", StartCommand::new);
+        COMMANDS.put("stop", StopCommand::new);
+        COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("who", WhoCommand::new);
+        COMMANDS.put("reap", ReapCommand::new);
+        COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
     /** Runs one command line and returns its exit code (the process exits with it). */
     static int execute(String... args) {
-        configureLogging(false);
-        return commandLine().execute(args);
+        TerminalLogging.install(false);
+        return commandLine(args).execute(args);
     }
 
+    /** Every command: for the usage, a typo's close matches and {@code help COMMAND}. */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /** Only the command {@code args} name, if they name one other than help; else every command. */
+    static CommandLine commandLine(String... args) {
         CommandLine line = new CommandLine(new ManagedBackendCli());
+        String first = args.length == 0 ? "" : args[0];
+        if (COMMANDS.containsKey(first) && !first.equals("help")) {
+            line.addSubcommand(first, COMMANDS.get(first).get());
+        } else {
+            COMMANDS.forEach((name, command) -> line.addSubcommand(name, command.get()));
+        }
         line.setParameterExceptionHandler(ManagedBackendCli::usageError);
         line.setExecutionExceptionHandler((e, command, parsed) -> failure(e, command));
-        line.getSubcommands().get("run").setStopAtPositional(true);
+        if (line.getSubcommands().containsKey("run")) {
+            line.getSubcommands().get("run").setStopAtPositional(true);
+        }
         return line;
     }
 
@@ -107,32 +131,6 @@ public final class ManagedBackendCli implements Runnable {
         Failure(String message, Throwable cause) {
             super(message, cause);
         }
-    }
-
-    /**
-     * The library's log lines (logger "dev.managedbackend": a backend ready, stopped, a sweep) go
-     * to stderr as {@code [managed-backend] ...}; other libraries' (OSHI,
-     * Testcontainers) only from WARNING on, or all with {@code --verbose}.
-     */
-    static void configureLogging(boolean verbose) {
-        LogManager.getLogManager().reset(); // SLF4J (slf4j-jdk14) and System.Logger both end here
-        Logger root = Logger.getLogger("");
-        Handler handler = new ConsoleHandler(); // System.err
-        handler.setLevel(verbose ? Level.ALL : Level.INFO);
-        handler.setFormatter(new Formatter() {
-            @Override
-            public String format(LogRecord record) {
-                String level = record.getLevel().intValue() >= Level.WARNING.intValue()
-                        ? record.getLevel().getName().toLowerCase(java.util.Locale.ROOT) + ": " : "";
-                String thrown = record.getThrown() == null ? "" : " (" + record.getThrown() + ")";
-                String source = record.getLoggerName() == null || record.getLoggerName().startsWith("dev.managedbackend")
-                        ? "" : " [" + record.getLoggerName() + "]";
-                return "[managed-backend] " + level + formatMessage(record) + thrown + source + System.lineSeparator();
-            }
-        });
-        root.addHandler(handler);
-        root.setLevel(verbose ? Level.ALL : Level.WARNING);
-        Logger.getLogger("dev.managedbackend").setLevel(verbose ? Level.ALL : Level.INFO);
     }
 
     /** The version from the jar's manifest. */

@@ -80,8 +80,11 @@ class StartStopIT {
                 .satisfies(free -> assertThat(free.exit()).isEqualTo(1))
                 .satisfies(free -> assertThat(free.out()).isEqualTo("port " + url.getPort() + " is free.\n"));
         Cli.Result none = cli.run("status");
-        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.exit()).describedAs("none running is an answer, not a failure").isZero();
         assertThat(none.err()).contains("no backend that start started is running");
+        Cli.Result named = cli.run("status", "api");
+        assertThat(named.exit()).describedAs("the backend asked for by name is not running").isEqualTo(1);
+        assertThat(named.err()).contains("no backend 'api' is running");
         assertThat(cli.run("stop", "api").exit()).describedAs("stop of what is gone").isZero();
     }
 
@@ -239,7 +242,8 @@ class StartStopIT {
                 Cli.SAMPLE.toString());
         assertThat(start.exit()).describedAs(start.toString()).isZero();
         assertThat(start.err()).contains("stop it with: managed-backend stop default --state-dir " + other);
-        assertThat(cli.run("status").exit()).describedAs("another state folder: not seen").isEqualTo(1);
+        assertThat(cli.run("status").err()).describedAs("another state folder: not seen")
+                .contains("no backend that start started is running");
         assertThat(cli.run("status", "--state-dir", other.toString()).exit()).isZero();
         assertThat(cli.run("stop", "--state-dir", other.toString()).err()).contains("stopped backend 'default'");
     }

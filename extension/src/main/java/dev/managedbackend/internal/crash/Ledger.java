@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.slf4j.Logger;
 
 import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.internal.os.Logs;
@@ -33,7 +32,6 @@ import dev.managedbackend.internal.os.ProcessIdentity;
  */
 final class Ledger {
 
-    private static final Logger LOG = Logs.logger();
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     /** A half-written entry (its writer died between write and rename) is dropped after this. */
     private static final Duration STALE_PARTIAL = Duration.ofMinutes(10);
@@ -156,7 +154,8 @@ final class Ledger {
             Optional<String> untrusted = PrivateFolder.untrustedEntry(file);
             if (untrusted.isPresent()) {
                 // not written by this user's test JVMs: never acted on, never deleted
-                LOG.warn("managed-backend: ignoring the ledger entry " + file + ": it "
+                // the logger only here: the command line's status and stop read this class without logging
+                Logs.logger().warn("managed-backend: ignoring the ledger entry " + file + ": it "
                         + untrusted.get());
                 continue;
             }

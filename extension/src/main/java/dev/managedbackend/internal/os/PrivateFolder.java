@@ -11,7 +11,6 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
-import org.slf4j.Logger;
 
 /**
  * Where run state may be kept: a folder is trusted only if the current user owns it, it is not
@@ -21,7 +20,6 @@ import org.slf4j.Logger;
  */
 public final class PrivateFolder {
 
-    private static final Logger LOG = Logs.logger();
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final boolean UNIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
     private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS = EnumSet.of(
@@ -69,7 +67,8 @@ public final class PrivateFolder {
                 Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
                 if (permissions.stream().anyMatch(WRITABLE_BY_OTHERS::contains)) {
                     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                    LOG.warn("managed-backend: " + what + " " + dir + " was writable by "
+                    // the logger only here: the command line's status and stop read this class without logging
+                    Logs.logger().warn("managed-backend: " + what + " " + dir + " was writable by "
                             + "others (" + PosixFilePermissions.toString(permissions) + "); made it rwx------");
                 }
             } catch (IOException e) {
