@@ -41,7 +41,7 @@ cp -p "$jar" "$root/lib/managed-backend-cli-$version.jar"
 
 # Keep these options equal to the launcher's (bin/managed-backend): C1 only and the serial
 # collector start fastest for a command that runs for a fraction of a second.
-if ! "$root/runtime/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+if ! "$root/runtime/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
         -XX:AOTCacheOutput="$root/lib/managed-backend.aot" \
         -cp "$root/lib/managed-backend-cli-$version.jar" dev.managedbackend.cli.AotTraining \
         "$target/dist-training" "$jdk/bin/jwebserver" >"$target/dist-training.log" 2>&1; then

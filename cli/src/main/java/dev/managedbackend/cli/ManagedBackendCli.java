@@ -10,6 +10,7 @@ import dev.managedbackend.BackendStartException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -65,17 +66,34 @@ public final class ManagedBackendCli implements Runnable {
 
     /** Every command: for the usage, a typo's close matches and {@code help COMMAND}. */
     static CommandLine commandLine() {
-        return commandLine(new String[0]);
+        return build("help");
     }
 
-    /** Only the command {@code args} name, if they name one other than help; else every command. */
+    /** A command's name and description, without its options. */
+    private static CommandSpec outline(String name, Object command) {
+        Command about = command.getClass().getAnnotation(Command.class);
+        CommandSpec outline = CommandSpec.create().name(name);
+        outline.usageMessage().header(about.header()).description(about.description());
+        return outline;
+    }
+
+    /**
+     * Only the command {@code args} name; for {@code help COMMAND} every command; else (the usage, a
+     * typo) every command by its name and description only, which is all the usage and picocli's
+     * close matches read.
+     */
     static CommandLine commandLine(String... args) {
+        return build(args.length == 0 ? "" : args[0]);
+    }
+
+    private static CommandLine build(String first) {
         CommandLine line = new CommandLine(new ManagedBackendCli());
-        String first = args.length == 0 ? "" : args[0];
         if (COMMANDS.containsKey(first) && !first.equals("help")) {
             line.addSubcommand(first, COMMANDS.get(first).get());
-        } else {
+        } else if (first.equals("help")) {
             COMMANDS.forEach((name, command) -> line.addSubcommand(name, command.get()));
+        } else {
+            COMMANDS.forEach((name, command) -> line.addSubcommand(name, outline(name, command.get())));
         }
         line.setParameterExceptionHandler(ManagedBackendCli::usageError);
         line.setExecutionExceptionHandler((e, command, parsed) -> failure(e, command));

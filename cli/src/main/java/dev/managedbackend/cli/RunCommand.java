@@ -44,6 +44,13 @@ final class RunCommand extends BackendCommand {
     @Override
     int execute() throws IOException {
         var builder = builder();
+        // before anything starts: a typo in CMD costs no backend start
+        var problem = ProgramLookup.check(cmd.get(0), System.getenv("PATH"));
+        if (problem.isPresent()) {
+            command().getErr().println("managed-backend: " + problem.get().message());
+            command().getErr().flush();
+            return problem.get().exit();
+        }
         if (!backend.isContainer()) {
             builder.env(OwnerTag.DETACHED_VARIABLE, ""); // a run's backend does not outlive it, whatever it inherits
         }

@@ -84,6 +84,7 @@ final class StartCommand extends BackendCommand {
         err.flush();
         command().getOut().println(started.baseUrl());
         command().getOut().flush();
+        common.pruneLogs(); // the logs of backends stopped or failed before this one
         return 0;
     }
 }

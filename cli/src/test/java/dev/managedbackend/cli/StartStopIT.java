@@ -222,15 +222,18 @@ class StartStopIT {
         assertThat(dead.exit()).describedAs(dead.toString()).isEqualTo(1);
         assertThat(dead.out()).contains("api", "UNHEALTHY (not running: its process " + root + " is gone");
         Cli.Result plan = cli.run("reap", "--dry-run");
-        assertThat(plan.out()).describedAs(plan.toString()).contains("would reap 1 entry",
-                "detached backend 'api' (pid " + root + ",");
+        assertThat(plan.out()).describedAs(plan.toString()).contains(
+                "would reap 1 backend left behind by a run that died (",
+                "backend 'api' of managed-backend start, whose process died (pid " + root + ",");
         assertThat(cli.tagged()).describedAs("a dry run stops nothing").isNotEmpty();
 
         Cli.Result reap = cli.run("reap");
 
         assertThat(reap.exit()).isZero();
-        assertThat(reap.out()).describedAs(reap.toString()).contains("reaped 1 entry", "detached backend 'api'",
-                "stopped processes [");
+        assertThat(reap.out()).describedAs(reap.toString()).contains(
+                "reaped 1 backend left behind by a run that died (",
+                "backend 'api' of managed-backend start, whose process died (pid " + root + ",",
+                "stopped ", " processes [").doesNotContain("entry", "entries", "ledger");
         assertThat(cli.tagged()).isEmpty();
         assertThat(cli.run("status").err()).contains("no backend that start started is running");
     }
