@@ -41,6 +41,7 @@ class DistributionIT {
 
     @BeforeEach
     void unpackWithAFakeJavaOnThePath() throws Exception {
+        assertThat(ARCHIVE).describedAs("the archive, which mvn package builds unless -Ddist.skip=true").exists();
         Path place = Files.createDirectories(temp.resolve("somewhere else/opt"));
         assertThat(new ProcessBuilder("tar", "-xzf", ARCHIVE.toString(), "-C", place.toString()).inheritIO().start()
                 .waitFor()).describedAs("tar -xzf " + ARCHIVE).isZero();
