@@ -51,6 +51,8 @@ public final class ManagedBackendCli implements Runnable {
         COMMANDS.put("who", WhoCommand::new);
         COMMANDS.put("reap", ReapCommand::new);
         COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("logs", LogsCommand::new);
+        COMMANDS.put("completion", CompletionCommand::new);
         COMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
@@ -106,7 +108,7 @@ public final class ManagedBackendCli implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new ParameterException(spec.commandLine(), "a command is missing (start, stop, status, who, reap or run)");
+        throw new ParameterException(spec.commandLine(), "a command is missing (start, stop, status, who, reap, run or logs)");
     }
 
     /** Prints a usage error in one or two lines (with close matches for a typo), not the whole usage. */

@@ -59,11 +59,28 @@ class LauncherIT {
 
     @Test
     void everyCommandHasHelp() throws Exception {
-        for (String command : List.of("start", "stop", "status", "who", "reap", "run")) {
+        for (String command : List.of("start", "stop", "status", "who", "reap", "run", "logs")) {
             Run help = run(temp, List.of(Cli.JAVA.toString(), "-jar", Cli.JAR.toString(), command, "--help"), null);
             assertThat(help.exit).describedAs(command + " --help: " + help.output).isZero();
             assertThat(help.output).startsWith("Usage: managed-backend " + command);
         }
+    }
+
+    @Test
+    void theCompletionScriptLoadsInBashAndKnowsTheCommandsAndTheirOptions() throws Exception {
+        Path bin = Files.createDirectories(temp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("managed-backend"), Cli.LAUNCHER.toAbsolutePath());
+        String path = bin + ":" + System.getenv("PATH");
+
+        Run script = run(temp, List.of("sh", "-c", "managed-backend completion"), path);
+        assertThat(script.exit).describedAs(script.output).isZero();
+        assertThat(script.output).contains("bashcompinit", "start stop status who reap run logs completion",
+                "--env-file", "--health-path", "--dry-run");
+
+        Run loaded = run(temp, List.of("bash", "-c", "source <(managed-backend completion) && complete -p managed-backend"),
+                path);
+        assertThat(loaded.exit).describedAs(loaded.output).isZero();
+        assertThat(loaded.output).contains("complete -F _complete_managed-backend managed-backend");
     }
 
     private record Run(int exit, String output) {

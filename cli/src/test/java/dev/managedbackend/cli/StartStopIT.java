@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -249,5 +250,40 @@ class StartStopIT {
                 .contains("no backend that start started is running");
         assertThat(cli.run("status", "--state-dir", other.toString()).exit()).isZero();
         assertThat(cli.run("stop", "--state-dir", other.toString()).err()).contains("stopped backend 'default'");
+    }
+
+    @Test
+    void logsPrintsTheBackendsLogAndFollowsItUntilItStops() throws Exception {
+        Cli.Result start = cli.run("start", "--name", "api", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString());
+        assertThat(start.exit()).describedAs(start.toString()).isZero();
+        String url = start.lastLine();
+
+        Cli.Result logs = cli.run("logs", "api");
+        assertThat(logs.exit()).describedAs(logs.toString()).isZero();
+        assertThat(logs.out()).contains("Application startup complete");
+
+        Cli.Spawned follow = cli.spawn(Map.of(), "logs", "-f", "api");
+        assertThat(Cli.await(() -> read(follow).contains("Application startup complete"), Duration.ofSeconds(30)))
+                .describedAs("logs -f printed the log so far").isTrue();
+        assertThat(Cli.get(url + "/health?followed=1")).isEqualTo(200);
+        assertThat(Cli.await(() -> read(follow).contains("/health?followed=1"), Duration.ofSeconds(30)))
+                .describedAs("logs -f printed a line written after it began: %s", read(follow)).isTrue();
+        assertThat(cli.run("stop", "api").exit()).isZero();
+        Cli.Result followed = Cli.finish(follow);
+        assertThat(followed.exit()).describedAs("logs -f ends once the backend has stopped: %s", followed).isZero();
+        assertThat(followed.out()).contains("Application shutdown complete");
+
+        Cli.Result unknown = cli.run("logs", "web");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no backend 'web' is known (none that start started runs); managed-backend "
+                + "status lists them");
+    }
+
+    private static String read(Cli.Spawned spawned) {
+        try {
+            return spawned.stdout();
+        } catch (IOException e) {
+            return "";
+        }
     }
 }
