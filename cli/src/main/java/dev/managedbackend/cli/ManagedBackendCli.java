@@ -26,7 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "managed-backend", mixinStandardHelpOptions = true, versionProvider = ManagedBackendCli.Version.class,
         description = "Starts HTTP backends (uvicorn apps, any server command) on collision-free ports, waits until "
                 + "they are ready, and stops them with everything they spawned.",
-        footer = {"", "Exit codes: 0 success, 1 failure, 2 bad input; run exits with its command's code.",
+        footer = {"", "Exit codes: 0 success, 1 failure, 2 bad input; run exits with its command's code (127 when it is "
+                        + "not found, 126 when it is not executable).",
                 "Run 'managed-backend COMMAND --help' for a command's options."})
 public final class ManagedBackendCli implements Runnable {
 

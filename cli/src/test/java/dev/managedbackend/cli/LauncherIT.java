@@ -80,7 +80,7 @@ class LauncherIT {
         Run loaded = run(temp, List.of("bash", "-c", "source <(managed-backend completion) && complete -p managed-backend"),
                 path);
         assertThat(loaded.exit).describedAs(loaded.output).isZero();
-        assertThat(loaded.output).contains("complete -F _complete_managed-backend managed-backend");
+        assertThat(loaded.output).contains("-F _complete_managed-backend managed-backend");
     }
 
     private record Run(int exit, String output) {
