@@ -56,7 +56,9 @@ final class StartCommand extends BackendCommand {
                         + "first with managed-backend stop " + Messages.shellWord(backend.name) + common.stateDirOption()
                         + ", or give this one another --name.");
             }
-            started = builder.start();
+            try (StartProgress progress = StartProgress.show(err, backend.name)) {
+                started = builder.start();
+            }
             try {
                 if (backend.envFile != null) {
                     boolean existed = EnvFile.set(backend.envFile, backend.envKey(), started.baseUrl().toString());

@@ -67,7 +67,8 @@ public final class TerminalLogging {
             String thrown = record.getThrown() == null ? "" : " (" + record.getThrown() + ")";
             String source = record.getLoggerName() == null || record.getLoggerName().startsWith("dev.managedbackend")
                     ? "" : " [" + record.getLoggerName() + "]";
-            return "[managed-backend] " + level + formatMessage(record) + thrown + source + System.lineSeparator();
+            return StartProgress.erasure() + "[managed-backend] " + level + formatMessage(record) + thrown + source
+                    + System.lineSeparator();
         }
     }
 }

@@ -83,6 +83,30 @@ class LauncherIT {
         assertThat(loaded.output).contains("-F _complete_managed-backend managed-backend");
     }
 
+    @Test
+    void aStartLongerThanASecondShowsOneProgressLineOnATerminalAndErasesIt() throws Exception {
+        Path bin = Files.createDirectories(temp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("managed-backend"), Cli.LAUNCHER.toAbsolutePath());
+        String path = bin + ":" + System.getenv("PATH");
+        Path state = temp.resolve("state");
+        // a server that takes 2 s to listen (its start, not this test, waits)
+        String server = "sh -c 'sleep 2; exec " + Cli.PYTHON + " -m http.server {port} --bind 127.0.0.1'";
+        String start = "managed-backend start --state-dir " + state + " --name slow --health-path= --command \""
+                + server + "\"";
+        try {
+            // script(1) runs it on a pseudo-terminal, as a person at a terminal would
+            Run run = run(temp, List.of("script", "-qec", start, "/dev/null"), path);
+
+            assertThat(run.exit).describedAs(run.output).isZero();
+            assertThat(run.output).contains("\r\033[K[managed-backend] starting backend 'slow'... 1 s",
+                    "[managed-backend] backend 'slow' runs").containsPattern("http://127\\.0\\.0\\.1:\\d+\\s*$");
+            assertThat(run.output.substring(run.output.lastIndexOf("starting backend 'slow'")))
+                    .describedAs("the progress line is erased before the lines that stay").contains("\r\033[K");
+        } finally {
+            run(temp, List.of("sh", "-c", "managed-backend stop --all --state-dir " + state), path);
+        }
+    }
+
     private record Run(int exit, String output) {
     }
 
