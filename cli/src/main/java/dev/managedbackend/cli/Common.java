@@ -21,6 +21,9 @@ final class Common {
             + "$XDG_RUNTIME_DIR/managed-backend, else ~/.cache/managed-backend)")
     Path stateDir;
 
+    /** The log folder, when the command line chose it (not a managedbackend.logDir of the user's). */
+    private Path ownLogs;
+
     @Option(names = {"-v", "--verbose"}, description = "also print what the libraries underneath log")
     boolean verbose;
 
@@ -31,7 +34,7 @@ final class Common {
      * says otherwise.
      */
     Settings settings() {
-        ManagedBackendCli.configureLogging(verbose);
+        TerminalLogging.install(verbose);
         if (stateDir != null) {
             System.setProperty(ManagedBackend.STATE_DIR_PROPERTY_NAME, stateDir.toAbsolutePath().normalize().toString());
         }
@@ -39,8 +42,16 @@ final class Common {
         if (System.getProperty(ManagedBackend.LOG_DIR_PROPERTY_NAME) == null) {
             System.setProperty(ManagedBackend.LOG_DIR_PROPERTY_NAME, settings.stateDir().resolve("logs").toString());
             settings = Settings.from(config());
+            ownLogs = settings.logDir();
         }
         return settings;
+    }
+
+    /** Applies {@link LogRetention} to the command line's own log folder. */
+    void pruneLogs() {
+        if (ownLogs != null) {
+            LogRetention.prune(ownLogs);
+        }
     }
 
     private static Config config() {

@@ -1,19 +1,16 @@
 package dev.managedbackend.cli;
 
 import java.io.PrintWriter;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogManager;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import dev.managedbackend.BackendConfigurationException;
 import dev.managedbackend.BackendStartException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -29,9 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "managed-backend", mixinStandardHelpOptions = true, versionProvider = ManagedBackendCli.Version.class,
         description = "Starts HTTP backends (uvicorn apps, any server command) on collision-free ports, waits until "
                 + "they are ready, and stops them with everything they spawned.",
-        subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class, WhoCommand.class,
-                ReapCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 failure, 2 bad input; run exits with its command's code.",
+        footer = {"", "Exit codes: 0 success, 1 failure, 2 bad input; run exits with its command's code (127 when it is "
+                        + "not found, 126 when it is not executable).",
                 "Run 'managed-backend COMMAND --help' for a command's options."})
 public final class ManagedBackendCli implements Runnable {
 
@@ -43,28 +39,77 @@ public final class ManagedBackendCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The commands, in the order {@code --help} lists them. Reading a command's options costs
+     * picocli reflection over its classes, so a command line builds only the one it runs.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("start", StartCommand::new);
+        COMMANDS.put("stop", StopCommand::new);
+        COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("who", WhoCommand::new);
+        COMMANDS.put("reap", ReapCommand::new);
+        COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("logs", LogsCommand::new);
+        COMMANDS.put("completion", CompletionCommand::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
 
     /** Runs one command line and returns its exit code (the process exits with it). */
     static int execute(String... args) {
-        configureLogging(false);
-        return commandLine().execute(args);
+        TerminalLogging.install(false);
+        return commandLine(args).execute(args);
     }
 
+    /** Every command: for the usage, a typo's close matches and {@code help COMMAND}. */
     static CommandLine commandLine() {
+        return build("help");
+    }
+
+    /** A command's name and description, without its options. */
+    private static CommandSpec outline(String name, Object command) {
+        Command about = command.getClass().getAnnotation(Command.class);
+        CommandSpec outline = CommandSpec.create().name(name);
+        outline.usageMessage().header(about.header()).description(about.description());
+        return outline;
+    }
+
+    /**
+     * Only the command {@code args} name; for {@code help COMMAND} every command; else (the usage, a
+     * typo) every command by its name and description only, which is all the usage and picocli's
+     * close matches read.
+     */
+    static CommandLine commandLine(String... args) {
+        return build(args.length == 0 ? "" : args[0]);
+    }
+
+    private static CommandLine build(String first) {
         CommandLine line = new CommandLine(new ManagedBackendCli());
+        if (COMMANDS.containsKey(first) && !first.equals("help")) {
+            line.addSubcommand(first, COMMANDS.get(first).get());
+        } else if (first.equals("help")) {
+            COMMANDS.forEach((name, command) -> line.addSubcommand(name, command.get()));
+        } else {
+            COMMANDS.forEach((name, command) -> line.addSubcommand(name, outline(name, command.get())));
+        }
         line.setParameterExceptionHandler(ManagedBackendCli::usageError);
         line.setExecutionExceptionHandler((e, command, parsed) -> failure(e, command));
-        line.getSubcommands().get("run").setStopAtPositional(true);
+        if (line.getSubcommands().containsKey("run")) {
+            line.getSubcommands().get("run").setStopAtPositional(true);
+        }
         return line;
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new ParameterException(spec.commandLine(), "a command is missing (start, stop, status, who, reap or run)");
+        throw new ParameterException(spec.commandLine(), "a command is missing (start, stop, status, who, reap, run or logs)");
     }
 
     /** Prints a usage error in one or two lines (with close matches for a typo), not the whole usage. */
@@ -107,32 +152,6 @@ public final class ManagedBackendCli implements Runnable {
         Failure(String message, Throwable cause) {
             super(message, cause);
         }
-    }
-
-    /**
-     * The library's log lines (logger "dev.managedbackend": a backend ready, stopped, a sweep) go
-     * to stderr as {@code [managed-backend] ...}; other libraries' (OSHI,
-     * Testcontainers) only from WARNING on, or all with {@code --verbose}.
-     */
-    static void configureLogging(boolean verbose) {
-        LogManager.getLogManager().reset(); // SLF4J (slf4j-jdk14) and System.Logger both end here
-        Logger root = Logger.getLogger("");
-        Handler handler = new ConsoleHandler(); // System.err
-        handler.setLevel(verbose ? Level.ALL : Level.INFO);
-        handler.setFormatter(new Formatter() {
-            @Override
-            public String format(LogRecord record) {
-                String level = record.getLevel().intValue() >= Level.WARNING.intValue()
-                        ? record.getLevel().getName().toLowerCase(java.util.Locale.ROOT) + ": " : "";
-                String thrown = record.getThrown() == null ? "" : " (" + record.getThrown() + ")";
-                String source = record.getLoggerName() == null || record.getLoggerName().startsWith("dev.managedbackend")
-                        ? "" : " [" + record.getLoggerName() + "]";
-                return "[managed-backend] " + level + formatMessage(record) + thrown + source + System.lineSeparator();
-            }
-        });
-        root.addHandler(handler);
-        root.setLevel(verbose ? Level.ALL : Level.WARNING);
-        Logger.getLogger("dev.managedbackend").setLevel(verbose ? Level.ALL : Level.INFO);
     }
 
     /** The version from the jar's manifest. */

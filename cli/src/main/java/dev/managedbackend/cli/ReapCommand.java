@@ -45,21 +45,26 @@ final class ReapCommand implements Callable<Integer> {
                 if (plan.isEmpty()) {
                     out.println("nothing to reap in " + settings.stateDir());
                 } else {
-                    out.println("would reap " + plan.size() + (plan.size() == 1 ? " entry" : " entries") + " of dead "
-                            + "owners in " + settings.stateDir() + ":");
-                    plan.forEach(line -> out.println("  " + line));
+                    out.println("would reap " + Messages.count(plan.size(), "backend", "backends") + " left behind by "
+                            + (plan.size() == 1 ? "a run that died" : "runs that died") + " (" + settings.stateDir() + "):");
+                    plan.forEach(line -> out.println("  " + Messages.leftBehind(line)));
                 }
             } else {
                 LedgerSweep.Result result = CrashGuard.sweepNow(settings.stateDir());
                 if (result.isEmpty()) {
                     out.println("nothing to reap in " + settings.stateDir());
                 } else {
-                    out.println("reaped " + result.entries() + (result.entries() == 1 ? " entry" : " entries")
-                            + " of dead owners in " + settings.stateDir() + ":");
-                    result.swept().forEach(line -> out.println("  " + line));
-                    out.println("stopped processes " + result.stopped() + ", removed containers " + result.containers());
+                    out.println("reaped " + Messages.count(result.entries(), "backend", "backends") + " left behind by "
+                            + (result.entries() == 1 ? "a run that died" : "runs that died") + " ("
+                            + settings.stateDir() + "):");
+                    result.swept().forEach(line -> out.println("  " + Messages.leftBehind(line)));
+                    out.println("stopped " + Messages.count(result.stopped().size(), "process", "processes")
+                            + (result.stopped().isEmpty() ? "" : " " + result.stopped())
+                            + (result.containers().isEmpty() ? "" : ", removed "
+                                    + Messages.count(result.containers().size(), "container", "containers") + " "
+                                    + result.containers()) + ".");
                     if (!result.kept().isEmpty()) {
-                        out.println("could not remove (kept for the next reap): " + result.kept());
+                        out.println("could not remove " + result.kept() + "; the next reap tries again.");
                     }
                 }
             }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
         description = {"Starts a backend, runs CMD with MANAGED_BACKEND_URL (and MANAGED_BACKEND_<NAME>_URL, and "
                 + "--env-key if given) in its environment, stops the backend, and exits with CMD's exit code.",
                 "Nothing outlives it, even when it is killed: the backend and CMD are stopped within 2 s.",
-                "If the backend cannot start, CMD does not run: exit 1 (2 for bad input)."})
+                "If the backend cannot start, CMD does not run: exit 1 (2 for bad input). If CMD is not found, or not "
+                        + "executable, nothing starts: exit 127, or 126, as a shell."})
 final class RunCommand extends BackendCommand {
 
     /** How long what CMD left running gets after SIGTERM. */
@@ -44,6 +45,13 @@ final class RunCommand extends BackendCommand {
     @Override
     int execute() throws IOException {
         var builder = builder();
+        // before anything starts: a typo in CMD costs no backend start
+        var problem = ProgramLookup.check(cmd.get(0), System.getenv("PATH"));
+        if (problem.isPresent()) {
+            command().getErr().println("managed-backend: " + problem.get().message());
+            command().getErr().flush();
+            return problem.get().exit();
+        }
         if (!backend.isContainer()) {
             builder.env(OwnerTag.DETACHED_VARIABLE, ""); // a run's backend does not outlive it, whatever it inherits
         }

@@ -63,7 +63,9 @@ final class StartCommand extends BackendCommand {
                         + "first with managed-backend stop " + Messages.shellWord(backend.name) + common.stateDirOption()
                         + ", or give this one another --name.");
             }
-            started = builder.start();
+            try (StartProgress progress = StartProgress.show(err, backend.name)) {
+                started = builder.start();
+            }
             try {
                 if (backend.envFile != null) {
                     EnvFile.Edit edit = EnvFile.set(backend.project(), backend.envFile, backend.envKey(),
@@ -100,6 +102,7 @@ final class StartCommand extends BackendCommand {
         err.flush();
         command().getOut().println(started.baseUrl());
         command().getOut().flush();
+        common.pruneLogs(); // the logs of backends stopped or failed before this one
         return 0;
     }
 }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code status}: every backend {@code start} started, with its health right now. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Lists the backends that start started: name, pid, URL, health now, uptime, log.",
-                "Exit 0 when every one listed is healthy; 1 when one is not, or none runs."})
+                "Exit 0 when every backend listed is healthy, also when none runs; 1 when one is not healthy, or "
+                        + "when the NAME asked for is not running."})
 final class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -73,7 +74,9 @@ final class StatusCommand implements Callable<Integer> {
             table(rows, out);
         }
         out.flush();
-        return !rows.isEmpty() && rows.stream().allMatch(Row::healthy) ? 0 : ManagedBackendCli.FAILURE;
+        // none running is an answer, not a failure; a backend asked for by name that is missing is one
+        boolean missing = rows.isEmpty() && name != null;
+        return !missing && rows.stream().allMatch(Row::healthy) ? 0 : ManagedBackendCli.FAILURE;
     }
 
     private static void table(List<Row> rows, PrintWriter out) {

@@ -82,6 +82,7 @@ final class StopCommand implements Callable<Integer> {
             }
         }
         err.flush();
+        common.pruneLogs();
         return failed == 0 ? 0 : ManagedBackendCli.FAILURE;
     }
 

@@ -59,10 +59,51 @@ class LauncherIT {
 
     @Test
     void everyCommandHasHelp() throws Exception {
-        for (String command : List.of("start", "stop", "status", "who", "reap", "run")) {
+        for (String command : List.of("start", "stop", "status", "who", "reap", "run", "logs")) {
             Run help = run(temp, List.of(Cli.JAVA.toString(), "-jar", Cli.JAR.toString(), command, "--help"), null);
             assertThat(help.exit).describedAs(command + " --help: " + help.output).isZero();
             assertThat(help.output).startsWith("Usage: managed-backend " + command);
+        }
+    }
+
+    @Test
+    void theCompletionScriptLoadsInBashAndKnowsTheCommandsAndTheirOptions() throws Exception {
+        Path bin = Files.createDirectories(temp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("managed-backend"), Cli.LAUNCHER.toAbsolutePath());
+        String path = bin + ":" + System.getenv("PATH");
+
+        Run script = run(temp, List.of("sh", "-c", "managed-backend completion"), path);
+        assertThat(script.exit).describedAs(script.output).isZero();
+        assertThat(script.output).contains("bashcompinit", "start stop status who reap run logs completion",
+                "--env-file", "--health-path", "--dry-run");
+
+        Run loaded = run(temp, List.of("bash", "-c", "source <(managed-backend completion) && complete -p managed-backend"),
+                path);
+        assertThat(loaded.exit).describedAs(loaded.output).isZero();
+        assertThat(loaded.output).contains("-F _complete_managed-backend managed-backend");
+    }
+
+    @Test
+    void aStartLongerThanASecondShowsOneProgressLineOnATerminalAndErasesIt() throws Exception {
+        Path bin = Files.createDirectories(temp.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("managed-backend"), Cli.LAUNCHER.toAbsolutePath());
+        String path = bin + ":" + System.getenv("PATH");
+        Path state = temp.resolve("state");
+        // a server that takes 2 s to listen (its start, not this test, waits)
+        String server = "sh -c 'sleep 2; exec " + Cli.PYTHON + " -m http.server {port} --bind 127.0.0.1'";
+        String start = "managed-backend start --state-dir " + state + " --name slow --health-path= --command \""
+                + server + "\"";
+        try {
+            // script(1) runs it on a pseudo-terminal, as a person at a terminal would
+            Run run = run(temp, List.of("script", "-qec", start, "/dev/null"), path);
+
+            assertThat(run.exit).describedAs(run.output).isZero();
+            assertThat(run.output).contains("\r\033[K[managed-backend] starting backend 'slow'... 1 s",
+                    "[managed-backend] backend 'slow' runs").containsPattern("http://127\\.0\\.0\\.1:\\d+\\s*$");
+            assertThat(run.output.substring(run.output.lastIndexOf("starting backend 'slow'")))
+                    .describedAs("the progress line is erased before the lines that stay").contains("\r\033[K");
+        } finally {
+            run(temp, List.of("sh", "-c", "managed-backend stop --all --state-dir " + state), path);
         }
     }
 

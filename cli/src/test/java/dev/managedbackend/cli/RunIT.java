@@ -89,12 +89,26 @@ class RunIT {
     }
 
     @Test
-    void aCommandThatCannotRunExitsWith127AndLeavesNothing() throws Exception {
+    void aCommandThatCannotRunExitsWith127BeforeAnyBackendStarts() throws Exception {
         Cli.Result run = cli.run("run", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(), "--",
                 "no-such-program-here", "--flag");
 
         assertThat(run.exit()).describedAs(run.toString()).isEqualTo(127);
-        assertThat(run.err()).contains("run could not start [no-such-program-here, --flag]");
+        assertThat(run.err()).contains("managed-backend: run: CMD no-such-program-here: command not found in the PATH (",
+                "check its spelling, or give its path (e.g. ./no-such-program-here)");
+        assertThat(run.err()).describedAs("no backend was started for it").doesNotContain("ready at");
+        assertThat(cli.tagged()).isEmpty();
+    }
+
+    @Test
+    void aCommandThatIsNotExecutableExitsWith126BeforeAnyBackendStarts() throws Exception {
+        Path script = Files.writeString(temp.resolve("test.sh"), "#!/bin/sh\necho hello\n");
+        Cli.Result run = cli.run("run", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(), "--",
+                script.toString());
+
+        assertThat(run.exit()).describedAs(run.toString()).isEqualTo(126);
+        assertThat(run.err()).contains("managed-backend: run: CMD " + script + " is not executable; make it so with "
+                + "chmod +x " + script).doesNotContain("ready at");
         assertThat(cli.tagged()).isEmpty();
     }
 

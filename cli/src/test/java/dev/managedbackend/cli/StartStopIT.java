@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -80,8 +81,11 @@ class StartStopIT {
                 .satisfies(free -> assertThat(free.exit()).isEqualTo(1))
                 .satisfies(free -> assertThat(free.out()).isEqualTo("port " + url.getPort() + " is free.\n"));
         Cli.Result none = cli.run("status");
-        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.exit()).describedAs("none running is an answer, not a failure").isZero();
         assertThat(none.err()).contains("no backend that start started is running");
+        Cli.Result named = cli.run("status", "api");
+        assertThat(named.exit()).describedAs("the backend asked for by name is not running").isEqualTo(1);
+        assertThat(named.err()).contains("no backend 'api' is running");
         assertThat(cli.run("stop", "api").exit()).describedAs("stop of what is gone").isZero();
     }
 
@@ -254,15 +258,18 @@ class StartStopIT {
         assertThat(dead.exit()).describedAs(dead.toString()).isEqualTo(1);
         assertThat(dead.out()).contains("api", "UNHEALTHY (not running: its process " + root + " is gone");
         Cli.Result plan = cli.run("reap", "--dry-run");
-        assertThat(plan.out()).describedAs(plan.toString()).contains("would reap 1 entry",
-                "detached backend 'api' (pid " + root + ",");
+        assertThat(plan.out()).describedAs(plan.toString()).contains(
+                "would reap 1 backend left behind by a run that died (",
+                "backend 'api' of managed-backend start, whose process died (pid " + root + ",");
         assertThat(cli.tagged()).describedAs("a dry run stops nothing").isNotEmpty();
 
         Cli.Result reap = cli.run("reap");
 
         assertThat(reap.exit()).isZero();
-        assertThat(reap.out()).describedAs(reap.toString()).contains("reaped 1 entry", "detached backend 'api'",
-                "stopped processes [");
+        assertThat(reap.out()).describedAs(reap.toString()).contains(
+                "reaped 1 backend left behind by a run that died (",
+                "backend 'api' of managed-backend start, whose process died (pid " + root + ",",
+                "stopped ", " processes [").doesNotContain("entry", "entries", "ledger");
         assertThat(cli.tagged()).isEmpty();
         assertThat(cli.run("status").err()).contains("no backend that start started is running");
     }
@@ -274,8 +281,44 @@ class StartStopIT {
                 Cli.SAMPLE.toString());
         assertThat(start.exit()).describedAs(start.toString()).isZero();
         assertThat(start.err()).contains("stop it with: managed-backend stop default --state-dir " + other);
-        assertThat(cli.run("status").exit()).describedAs("another state folder: not seen").isEqualTo(1);
+        assertThat(cli.run("status").err()).describedAs("another state folder: not seen")
+                .contains("no backend that start started is running");
         assertThat(cli.run("status", "--state-dir", other.toString()).exit()).isZero();
         assertThat(cli.run("stop", "--state-dir", other.toString()).err()).contains("stopped backend 'default'");
+    }
+
+    @Test
+    void logsPrintsTheBackendsLogAndFollowsItUntilItStops() throws Exception {
+        Cli.Result start = cli.run("start", "--name", "api", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString());
+        assertThat(start.exit()).describedAs(start.toString()).isZero();
+        String url = start.lastLine();
+
+        Cli.Result logs = cli.run("logs", "api");
+        assertThat(logs.exit()).describedAs(logs.toString()).isZero();
+        assertThat(logs.out()).contains("Application startup complete");
+
+        Cli.Spawned follow = cli.spawn(Map.of(), "logs", "-f", "api");
+        assertThat(Cli.await(() -> read(follow).contains("Application startup complete"), Duration.ofSeconds(30)))
+                .describedAs("logs -f printed the log so far").isTrue();
+        assertThat(Cli.get(url + "/health?followed=1")).isEqualTo(200);
+        assertThat(Cli.await(() -> read(follow).contains("/health?followed=1"), Duration.ofSeconds(30)))
+                .describedAs("logs -f printed a line written after it began: %s", read(follow)).isTrue();
+        assertThat(cli.run("stop", "api").exit()).isZero();
+        Cli.Result followed = Cli.finish(follow);
+        assertThat(followed.exit()).describedAs("logs -f ends once the backend has stopped: %s", followed).isZero();
+        assertThat(followed.out()).contains("Application shutdown complete");
+
+        Cli.Result unknown = cli.run("logs", "web");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no backend 'web' is known (none that start started runs); managed-backend "
+                + "status lists them");
+    }
+
+    private static String read(Cli.Spawned spawned) {
+        try {
+            return spawned.stdout();
+        } catch (IOException e) {
+            return "";
+        }
     }
 }

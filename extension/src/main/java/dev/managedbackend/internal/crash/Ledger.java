@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.slf4j.Logger;
 
 import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.internal.os.Logs;
@@ -32,7 +31,6 @@ import dev.managedbackend.internal.os.JvmIdentity;
  */
 final class Ledger {
 
-    private static final Logger LOG = Logs.logger();
     /** A half-written entry (its writer died between write and rename) is dropped after this. */
     private static final Duration STALE_PARTIAL = Duration.ofMinutes(10);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -143,7 +141,7 @@ final class Ledger {
             Optional<String> untrusted = PrivateFolder.untrustedEntry(file);
             if (untrusted.isPresent()) {
                 // not written by this user's test JVMs: never acted on, never deleted
-                LOG.warn("managed-backend: ignoring the ledger entry " + file + ": it "
+                Logs.logger().warn("managed-backend: ignoring the ledger entry " + file + ": it "
                         + untrusted.get());
                 continue;
             }

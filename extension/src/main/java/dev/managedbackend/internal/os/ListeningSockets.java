@@ -63,7 +63,8 @@ public final class ListeningSockets {
         }
     }
 
-    private static Set<String> listeningInodes(int port) {
+    /** The {@code socket:[inode]} links of the sockets listening on {@code port} (for PortHolder too). */
+    static Set<String> listeningInodes(int port) {
         String portHex = String.format(Locale.ROOT, ":%04X", port);
         Set<String> inodes = new HashSet<>();
         for (Path table : TABLES) {

@@ -1,8 +1,18 @@
 package dev.managedbackend.internal.os;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import oshi.SystemInfo;
 import oshi.software.os.InternetProtocolStats.IPConnection;
@@ -12,9 +22,11 @@ import oshi.software.os.OperatingSystem;
 
 /**
  * Who holds a port, in words a user can act on: pid, command line, user, how long it has run, and
- * whether it is a backend of ours from another run or a foreign process. Uses OSHI, which maps
- * every socket of the host to its process; that costs a scan of all processes, which is why it
- * runs only on the failure path, never on a normal start.
+ * whether it is a backend of ours from another run or a foreign process. Read from {@code /proc}
+ * where there is one (the socket's inode, the process holding it); elsewhere OSHI, which maps
+ * every socket of the host to its process at the cost of a scan of all processes (and JNA's
+ * native library). Either way it runs only on a failure path or for {@code managed-backend who},
+ * never on a normal start.
  */
 public final class PortHolder {
 
@@ -32,6 +44,9 @@ public final class PortHolder {
      * this user can see does.
      */
     public static Optional<String> find(int port) {
+        if (ListeningSockets.supported()) {
+            return fromProc(port); // OSHI (and JNA) load only where there is no /proc
+        }
         try {
             OperatingSystem os = new SystemInfo().getOperatingSystem();
             for (IPConnection connection : os.getInternetProtocolStats().getConnections()) {
@@ -52,11 +67,81 @@ public final class PortHolder {
         }
     }
 
+    /**
+     * The listener from {@code /proc}: the socket's inode in {@code /proc/net/tcp*}, the process
+     * whose {@code fd/} links to it, and that process's command line, user, start and environment,
+     * as OSHI reads them there, without OSHI's scan of every socket and process of the host.
+     */
+    private static Optional<String> fromProc(int port) {
+        Set<String> sockets = ListeningSockets.listeningInodes(port);
+        if (sockets.isEmpty()) {
+            return Optional.empty();
+        }
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                long pid = Long.parseLong(proc.getFileName().toString());
+                if (holds(proc, sockets)) {
+                    return Optional.of(ProcessHandle.of(pid).map(PortHolder::describe)
+                            .orElse("pid " + pid + ", which exited just now"));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("a process that could not be identified (" + e + ")");
+        }
+        return Optional.of("a process this user may not inspect (another user's?); its pid and command cannot be read "
+                + "here");
+    }
+
+    private static boolean holds(Path proc, Set<String> sockets) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (sockets.contains(Files.readSymbolicLink(fd).toString())) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // another user's process, or it exited
+        }
+        return false;
+    }
+
+    private static String describe(ProcessHandle process) {
+        Path proc = Path.of("/proc", Long.toString(process.pid()));
+        String command = readNulSeparated(proc.resolve("cmdline")).map(args -> String.join(" ", args).strip())
+                .filter(line -> !line.isEmpty()).orElseGet(() -> process.info().command().orElse("?"));
+        Map<String, String> env = new HashMap<>();
+        readNulSeparated(proc.resolve("environ")).ifPresent(pairs -> pairs.forEach(pair -> {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                env.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }));
+        Duration uptime = process.info().startInstant().map(start -> Duration.between(start, Instant.now()))
+                .orElse(Duration.ZERO);
+        return describe(process.pid(), command, process.info().user().orElse("?"), uptime, env);
+    }
+
+    private static Optional<List<String>> readNulSeparated(Path file) {
+        try {
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            return Optional.of(Arrays.asList(text.split("\0")));
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+
     private static String describe(OSProcess process) {
         String command = process.getCommandLine().isBlank() ? process.getName() : process.getCommandLine();
-        String who = "pid " + process.getProcessID() + " (" + command + "), user " + process.getUser()
-                + ", running for " + human(Duration.ofMillis(process.getUpTime()));
-        Map<String, String> env = environmentOf(process);
+        return describe(process.getProcessID(), command, process.getUser(), Duration.ofMillis(process.getUpTime()),
+                environmentOf(process));
+    }
+
+    private static String describe(long pid, String command, String user, Duration uptime, Map<String, String> env) {
+        String who = "pid " + pid + " (" + command + "), user " + user + ", running for " + human(uptime);
         String tag = env.get(OwnerTag.VARIABLE);
         if (OwnerTag.ownerOf(tag).isEmpty()) {
             return who + ": a foreign process, which managed-backend never touches";
@@ -76,7 +161,7 @@ public final class PortHolder {
         }
         return who + ": a backend that managed-backend started for test JVM " + owner.pid()
                 + ", which is gone; the next test run sweeps it (managed-backend reap does it now), or stop it now "
-                + "with kill " + process.getProcessID();
+                + "with kill " + pid;
     }
 
     private static Map<String, String> environmentOf(OSProcess process) {

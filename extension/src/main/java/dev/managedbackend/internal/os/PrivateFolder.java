@@ -13,7 +13,6 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
-import org.slf4j.Logger;
 
 /**
  * Where run state and logs may be kept: a folder is trusted only if it is private all the way up.
@@ -26,7 +25,6 @@ import org.slf4j.Logger;
  */
 public final class PrivateFolder {
 
-    private static final Logger LOG = Logs.logger();
     static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final boolean UNIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
@@ -107,7 +105,7 @@ public final class PrivateFolder {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS);
             if (!permissions.equals(OWNER_ONLY)) {
                 Files.setPosixFilePermissions(folder, OWNER_ONLY);
-                LOG.warn("managed-backend: " + what + " " + folder + " had mode "
+                Logs.logger().warn("managed-backend: " + what + " " + folder + " had mode "
                         + PosixFilePermissions.toString(permissions) + ", so other users could "
                         + (permissions.stream().anyMatch(WRITABLE_BY_OTHERS::contains) ? "write" : "read")
                         + " it; made it rwx------");
