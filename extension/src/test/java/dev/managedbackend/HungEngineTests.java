@@ -174,6 +174,8 @@ class HungEngineTests {
                         .until(() -> child.output().contains("did not stop and remove container"));
                 long gaveUp = Duration.ofNanos(System.nanoTime() - stopping).toMillis();
 
+                // the warning comes before the class ends: its outcome is written a moment later
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> child.outcome(StopOnAHungEngineCases.class));
                 String output = child.output();
                 assertThat(child.outcome(StopOnAHungEngineCases.class).status()).describedAs(output)
                         .isEqualTo("SUCCESSFUL");
