@@ -90,6 +90,8 @@ final class FailureReports {
         static Optional<FilePublisher> lookup() {
             for (String type : List.of("org.junit.jupiter.api.MediaType", "org.junit.jupiter.api.extension.MediaType")) {
                 try {
+                    // a reflective version check on JUnit (publishFile is 5.12+), not a way into a part of ours:
+                    // those are found through ServiceLoader
                     Class<?> mediaType = Class.forName(type, false, ExtensionContext.class.getClassLoader());
                     Method method = ExtensionContext.class.getMethod("publishFile", String.class, mediaType,
                             ThrowingConsumer.class);
