@@ -23,7 +23,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * The packages form layers, checked on the compiled classes:
  * <pre>
  *   dev.managedbackend            the API and the JUnit extension
- *   internal.container            container mode (Testcontainers), reached from the core only by name
+ *   internal.container            container mode (Testcontainers), found by the core and the crash guard
+ *                                 through ServiceLoader (LauncherFactory, ContainerRemover), never named
  *   internal                      the core: specs, settings, ports, launch, readiness
  *   internal.prefork              prefork templates: Pythons that imported the app, forking backends
  *   internal.crash                crash safety: ledger, sweep, watchdog
@@ -64,6 +65,25 @@ class ArchitectureTests {
                 .whereLayer("crash guard").mayOnlyBeAccessedByLayers("core", "container mode", "prefork")
                 .whereLayer("os").mayOnlyBeAccessedByLayers("core", "container mode", "prefork", "crash guard")
                 .check(CLASSES);
+    }
+
+    /**
+     * Optional parts are found, not named: no class of ours loads a class of ours by its name. The
+     * few {@code Class.forName} calls left each name a class of another library, and are listed here.
+     */
+    @Test
+    void noClassLoadsOneOfOursByName() {
+        List<String> byName = CLASSES.stream().flatMap(javaClass -> javaClass.getMethodCallsFromSelf().stream())
+                .filter(call -> call.getTargetOwner().isEquivalentTo(Class.class) && call.getName().equals("forName"))
+                .map(call -> call.getOrigin().getFullName()).distinct().toList();
+        assertThat(byName).describedAs("the methods that call Class.forName")
+                .containsExactlyInAnyOrder(
+                        // is Testcontainers on the classpath at all (before ServiceLoader hands out container mode)?
+                        "dev.managedbackend.internal.ContainerMode.launcher(dev.managedbackend.internal.BackendSpec, "
+                                + "dev.managedbackend.internal.Settings)",
+                        "dev.managedbackend.internal.crash.ContainerRemover.find()",
+                        // a reflective version check on JUnit (publishFile is 5.12+)
+                        "dev.managedbackend.FailureReports$FilePublisher.lookup()");
     }
 
     @Test
