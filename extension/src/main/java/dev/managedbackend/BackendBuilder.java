@@ -1,6 +1,7 @@
 package dev.managedbackend;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,13 +14,6 @@ import java.util.function.Supplier;
 
 import org.apiguardian.api.API;
 
-import dev.managedbackend.internal.BackendSpec;
-import dev.managedbackend.internal.BackendStarter;
-import dev.managedbackend.internal.Config;
-import dev.managedbackend.internal.Declaration;
-import dev.managedbackend.internal.EnvReferences;
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.SpecReader;
 
 /**
  * A backend described in code: everything {@link ManagedBackend} has, plus env values computed
@@ -55,7 +49,7 @@ public final class BackendBuilder {
     private String healthPath;
     private int port;
     private Integer startupTimeoutSeconds;
-    private final List<Object> env = new ArrayList<>(); // "KEY=VALUE" or Computed
+    private final List<Object> env = new ArrayList<>(); // "KEY=VALUE" or ComputedEnv
     private InheritEnv inheritEnv;
     private Scope scope;
     private Prefork prefork;
@@ -242,7 +236,7 @@ public final class BackendBuilder {
      * @return this builder
      */
     public BackendBuilder env(String key, Supplier<?> value) {
-        env.add(new Computed(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value")));
+        env.add(new ComputedEnv(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value")));
         return this;
     }
 
@@ -293,94 +287,54 @@ public final class BackendBuilder {
      * @throws BackendStartException         if it could not start (nothing of it is left running)
      */
     public Backend start() {
-        Config config = new Config(key -> Optional.ofNullable(System.getProperty(key)));
-        String origin = "BackendBuilder" + (name == null ? "" : " '" + name + "'");
-        BackendSpec spec = new SpecReader(config, Path.of("")).read(declaration(origin, "default"));
-        EnvReferences.check(List.of(spec), java.util.Map.of(), origin);
-        return new BackendStarter(Settings.from(config)).start(spec, spec.name());
+        return BackendEngine.get().start(this);
     }
 
     /**
-     * This builder as a {@link Declaration}, its computed env values taken now.
+     * What this builder describes, for the engine. Not API.
      *
-     * @param origin      where it was declared, for messages
-     * @param defaultName the name if none was set
+     * @return the values set, null (or empty) where nothing was set
      */
-    Declaration declaration(String origin, String defaultName) {
-        return declaration(origin, defaultName, true);
+    @API(status = INTERNAL, since = "0.1")
+    public Description description() {
+        return new Description(name, app, command, image, dockerfile, dir, python, args, containerPort, healthPath,
+                port, startupTimeoutSeconds, List.copyOf(env), inheritEnv, scope, prefork);
     }
 
     /**
-     * The same, every computed value left empty and no supplier called: to check names, modes and
-     * references before anything starts.
+     * A builder's values, for the engine; null where not set. Not API.
+     *
+     * @param name                  as {@link #name(String)}
+     * @param app                   as {@link #app(String)}, or empty
+     * @param command               as {@link #command(String...)}, or empty
+     * @param image                 as {@link #image(String)}, or empty
+     * @param dockerfile            as {@link #dockerfile(String)}, or empty
+     * @param dir                   as {@link #dir(String)}
+     * @param python                as {@link #python(String)}
+     * @param args                  as {@link #args(String...)}
+     * @param containerPort         as {@link #containerPort(int)}
+     * @param healthPath            as {@link #healthPath(String)}
+     * @param port                  as {@link #port(int)}, 0 if not set
+     * @param startupTimeoutSeconds as {@link #startupTimeoutSeconds(int)}
+     * @param env                   each a {@code KEY=VALUE} string or a {@link ComputedEnv}, in order
+     * @param inheritEnv            as {@link #inheritEnv(InheritEnv)}
+     * @param scope                 as {@link #scope(Scope)}
+     * @param prefork               as {@link #prefork(Prefork)}, null for {@link Prefork#DEFAULT}
      */
-    Declaration declarationToCheck(String origin, String defaultName) {
-        return declaration(origin, defaultName, false);
+    @API(status = INTERNAL, since = "0.1")
+    public record Description(String name, String app, List<String> command, String image, String dockerfile,
+            String dir, String python, List<String> args, Integer containerPort, String healthPath, int port,
+            Integer startupTimeoutSeconds, List<Object> env, InheritEnv inheritEnv, Scope scope, Prefork prefork) {
     }
 
-    private Declaration declaration(String origin, String defaultName, boolean compute) {
-        String backendName = name != null ? name : defaultName;
-        List<String> entries = new ArrayList<>();
-        for (Object entry : env) {
-            if (entry instanceof Computed computed) {
-                entries.add(compute ? computed.entry(backendName, origin) : computed.key() + "=");
-            } else {
-                entries.add((String) entry);
-            }
-        }
-        return new Declaration(origin, backendName, app, command, Optional.ofNullable(dir), Optional.ofNullable(python),
-                args, image, dockerfile, optional(containerPort), Optional.ofNullable(healthPath), port,
-                optional(startupTimeoutSeconds), entries, Optional.ofNullable(inheritEnv), Optional.ofNullable(scope),
-                Optional.ofNullable(prefork).map(p -> p == Prefork.ON));
-    }
-
-    /** Whether a scope was set (an instance field's backend must not set one). */
-    Optional<Scope> scope() {
-        return Optional.ofNullable(scope);
-    }
-
-    private static OptionalInt optional(Integer value) {
-        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
-    }
-
-    /** An env value computed when the backend starts. */
-    private record Computed(String key, Supplier<?> value) {
-        String entry(String backend, String origin) {
-            Object computed;
-            try {
-                computed = value.get();
-            } catch (NotStartedYet e) {
-                throw new BackendStartException(notStartedYet(backend, origin, e), e);
-            } catch (RuntimeException e) {
-                throw new BackendStartException("backend '" + backend + "': the value of env " + key + " could "
-                        + "not be computed: its supplier threw " + withoutFullStop(e.toString()) + ". Check what it reads (has the "
-                        + "resource it depends on started before this backend?).", e);
-            }
-            if (computed == null) {
-                throw new BackendStartException("backend '" + backend + "': the supplier of env " + key
-                        + " returned null; return the value as a string (\"\" for an empty one).");
-            }
-            return key + "=" + computed.toString().replace("${", "$${"); // taken literally
-        }
-
-        /** The supplier read another field's backend before that one started: name both, and the fix. */
-        private String notStartedYet(String backend, String origin, NotStartedYet e) {
-            ManagedBackendExtension.Placement target = e.placement();
-            if (target == null || target.scope() == Scope.METHOD) {
-                return "backend '" + backend + "' (" + origin + "): the value of env " + key + " could not be "
-                        + "computed: its supplier read a backend that does not exist now: " + e.getMessage();
-            }
-            return "backend '" + backend + "' (" + origin + "): the value of env " + key + " could not be computed: "
-                    + "its supplier read the backend of " + target.field() + ", which has not started yet. Fields "
-                    + "start in JUnit's registration order (@Order, then declaration order), and this one comes "
-                    + "first. Write env(\"" + key + "\", \"${" + target.backendName() + ".url}\"), which starts '"
-                    + target.backendName() + "' first whatever the order, or give " + target.field()
-                    + " a lower @Order than this field.";
-        }
-
-        private static String withoutFullStop(String text) {
-            return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
-        }
+    /**
+     * An env entry whose value a supplier computes when the backend starts. Not API.
+     *
+     * @param key   the variable
+     * @param value computes its value, as {@link #env(String, Supplier)}
+     */
+    @API(status = INTERNAL, since = "0.1")
+    public record ComputedEnv(String key, Supplier<?> value) {
     }
 
     @Override

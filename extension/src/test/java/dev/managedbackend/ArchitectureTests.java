@@ -12,27 +12,35 @@ import org.apiguardian.api.API;
 import org.junit.jupiter.api.Test;
 
 import com.tngtech.archunit.library.dependencies.Slice;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import com.tngtech.archunit.library.dependencies.Slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
- * The packages form layers, checked on the compiled classes:
+ * The packages form layers, checked on the compiled classes, as JUnit splits its API from its
+ * engine:
  * <pre>
- *   dev.managedbackend            the API and the JUnit extension
- *   internal.container            container mode (Testcontainers), reached from the core only by name
+ *   engine                        the JUnit engine: levels, plans, declarations, injection, reports
+ *   internal.container            container mode (Testcontainers), found by the core and the crash guard
+ *                                 through ServiceLoader (LauncherFactory, ContainerRemover), never named
  *   internal                      the core: specs, settings, ports, launch, readiness
  *   internal.prefork              prefork templates: Pythons that imported the app, forking backends
  *   internal.crash                crash safety: ledger, sweep, watchdog
  *   internal.os                   process facts and actions: identity, owner tag, groups, listeners, the stop
+ *   dev.managedbackend            the API: annotation, builder, Backend, exceptions, enums
  * </pre>
- * Each may use those below it and the API's own types (exceptions, enums, {@code Backend}, the
- * annotation's constants); none may use one above it, and the packages under {@code internal}
- * have no cycles. Nothing under {@code internal} uses JUnit or the extension's classes, so the
- * core runs without JUnit (the command line and plain Java need that).
+ * Each may use those below it; none may use one above it. The API, at the bottom, uses no other
+ * package of ours: {@code ManagedBackendExtension} and {@code BackendBuilder.start()} hand their
+ * work to the engine through {@link BackendEngine}, which the API declares and the engine
+ * implements (found through ServiceLoader). No package, the root included, is part of a cycle.
+ * Nothing under {@code internal} uses JUnit or the engine, so the core runs without JUnit (the
+ * command line and plain Java need that).
  */
 class ArchitectureTests {
 
@@ -41,28 +49,74 @@ class ArchitectureTests {
             .importPackages("dev.managedbackend");
 
     @Test
-    void thePackagesUnderInternalHaveNoCycles() {
-        assertThat(Slices.matching("dev.managedbackend.(**)").transform(CLASSES))
+    void thePackagesHaveNoCyclesRootIncluded() {
+        // "dev.(*).." would give the root package a slice of its own, but only as one slice with all
+        // below it; each package is its own slice here, the root ("managedbackend") included
+        SliceAssignment eachPackage = new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                String name = javaClass.getPackageName();
+                return name.startsWith("dev.managedbackend")
+                        ? SliceIdentifier.of(name.equals("dev.managedbackend") ? "managedbackend"
+                                : name.substring("dev.managedbackend.".length()))
+                        : SliceIdentifier.ignore();
+            }
+
+            @Override
+            public String getDescription() {
+                return "each package of dev.managedbackend";
+            }
+        };
+        assertThat(Slices.assignedFrom(eachPackage).transform(CLASSES))
                 .describedAs("the slices checked").extracting(Slice::getDescription)
-                .contains("Slice internal", "Slice internal.os", "Slice internal.crash", "Slice internal.container",
-                        "Slice internal.prefork");
-        slices().matching("dev.managedbackend.(**)").should().beFreeOfCycles().check(CLASSES);
+                .contains("Slice managedbackend", "Slice engine", "Slice internal", "Slice internal.os",
+                        "Slice internal.crash", "Slice internal.container", "Slice internal.prefork");
+        slices().assignedFrom(eachPackage).should().beFreeOfCycles().check(CLASSES);
     }
 
     @Test
     void eachLayerUsesOnlyTheLayersBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("API and extension").definedBy("dev.managedbackend")
+                .layer("engine").definedBy("dev.managedbackend.engine..")
                 .layer("container mode").definedBy("dev.managedbackend.internal.container..")
                 .layer("core").definedBy("dev.managedbackend.internal")
                 .layer("prefork").definedBy("dev.managedbackend.internal.prefork..")
                 .layer("crash guard").definedBy("dev.managedbackend.internal.crash..")
                 .layer("os").definedBy("dev.managedbackend.internal.os..")
+                .layer("API").definedBy("dev.managedbackend")
+                .whereLayer("engine").mayNotBeAccessedByAnyLayer()
                 .whereLayer("container mode").mayNotBeAccessedByAnyLayer()
-                .whereLayer("core").mayOnlyBeAccessedByLayers("API and extension", "container mode")
+                .whereLayer("core").mayOnlyBeAccessedByLayers("engine", "container mode")
                 .whereLayer("prefork").mayOnlyBeAccessedByLayers("core")
                 .whereLayer("crash guard").mayOnlyBeAccessedByLayers("core", "container mode", "prefork")
                 .whereLayer("os").mayOnlyBeAccessedByLayers("core", "container mode", "prefork", "crash guard")
+                .check(CLASSES);
+    }
+
+    /**
+     * Optional parts are found, not named: no class of ours loads a class of ours by its name. The
+     * few {@code Class.forName} calls left each name a class of another library, and are listed here.
+     */
+    @Test
+    void noClassLoadsOneOfOursByName() {
+        List<String> byName = CLASSES.stream().flatMap(javaClass -> javaClass.getMethodCallsFromSelf().stream())
+                .filter(call -> call.getTargetOwner().isEquivalentTo(Class.class) && call.getName().equals("forName"))
+                .map(call -> call.getOrigin().getFullName()).distinct().toList();
+        assertThat(byName).describedAs("the methods that call Class.forName")
+                .containsExactlyInAnyOrder(
+                        // is Testcontainers on the classpath at all (before ServiceLoader hands out container mode)?
+                        "dev.managedbackend.internal.ContainerMode.launcher(dev.managedbackend.internal.BackendSpec, "
+                                + "dev.managedbackend.internal.Settings)",
+                        "dev.managedbackend.internal.crash.ContainerRemover.find()",
+                        // a reflective version check on JUnit (publishFile is 5.12+)
+                        "dev.managedbackend.engine.FailureReports$FilePublisher.lookup()");
+    }
+
+    /** The API, beneath everything, uses no other package of ours. */
+    @Test
+    void theApiUsesNothingElseOfOurs() {
+        noClasses().that().resideInAPackage("dev.managedbackend")
+                .should().dependOnClassesThat().resideInAPackage("dev.managedbackend.*..")
                 .check(CLASSES);
     }
 
@@ -74,11 +128,11 @@ class ArchitectureTests {
     }
 
     @Test
-    void theCoreNeverUsesTheJUnitExtensionClasses() {
+    void theCoreNeverUsesTheEngine() {
         noClasses().that().resideInAPackage("dev.managedbackend.internal..")
                 .should().dependOnClassesThat().haveSimpleNameEndingWith("Extension")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName(Injection.class.getName())
-                .orShould().dependOnClassesThat().haveFullyQualifiedName(FailureReports.class.getName())
+                .orShould().dependOnClassesThat().resideInAPackage("dev.managedbackend.engine..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName(BackendEngine.class.getName())
                 .check(CLASSES);
     }
 
@@ -90,8 +144,8 @@ class ArchitectureTests {
     }
 
     @Test
-    void everyPackageUnderInternalIsMarkedInternal() {
-        for (String name : List.of("internal", "internal.os", "internal.crash", "internal.container", "internal.prefork")) {
+    void everyPackageButTheApiIsMarkedInternal() {
+        for (String name : List.of("engine", "internal", "internal.os", "internal.crash", "internal.container", "internal.prefork")) {
             JavaPackage internal = CLASSES.getPackage("dev.managedbackend." + name);
             assertThat(internal.isAnnotatedWith(API.class)).describedAs("@API on package %s", name).isTrue();
             assertThat(internal.getAnnotationOfType(API.class).status()).isEqualTo(API.Status.INTERNAL);

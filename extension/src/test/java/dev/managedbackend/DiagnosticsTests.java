@@ -3,6 +3,7 @@ package dev.managedbackend;
 import static dev.managedbackend.TestKit.DIR;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.managedbackend.engine.FailureReports;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

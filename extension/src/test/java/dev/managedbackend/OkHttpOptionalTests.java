@@ -4,6 +4,7 @@ import static dev.managedbackend.TestKit.DIR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.managedbackend.engine.OkHttpUrls;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,20 +1,21 @@
 package dev.managedbackend.internal;
 
-import java.lang.reflect.InvocationTargetException;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 import dev.managedbackend.BackendConfigurationException;
 import dev.managedbackend.BackendStartException;
 
 /**
  * The way into container mode, which lives in {@code internal.container} and is the only code
- * that uses Testcontainers. Testcontainers is an optional dependency: this class names the
- * launcher only as a string, so a test run in process mode never loads it (nor any class of
- * Testcontainers), and a run that asks for a container without Testcontainers on the classpath
+ * that uses Testcontainers. Testcontainers is an optional dependency: this class finds the
+ * launcher through {@link ServiceLoader} ({@link LauncherFactory}, {@code META-INF/services}) and
+ * only when a backend asks for a container, so a test run in process mode never loads it (nor any
+ * class of Testcontainers), and a run that asks for a container without Testcontainers on the classpath
  * gets a message that says which dependency to add instead of a {@link NoClassDefFoundError}.
  */
 final class ContainerMode {
 
-    private static final String LAUNCHER = "dev.managedbackend.internal.container.ContainerLauncher";
     /** A class every Testcontainers version that container mode supports has. */
     private static final String TESTCONTAINERS = "org.testcontainers.containers.GenericContainer";
 
@@ -33,17 +34,20 @@ final class ContainerMode {
                     + "org.testcontainers</groupId><artifactId>testcontainers</artifactId><version>2.0.5"
                     + "</version><scope>test</scope></dependency>.");
         }
+        LauncherFactory factory;
         try {
-            return (BackendLauncher) Class.forName(LAUNCHER, true, loader)
-                    .getConstructor(Settings.class).newInstance(settings);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new BackendStartException("Could not set up container mode: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new BackendStartException("Could not set up container mode (" + LAUNCHER + "): " + e
+            factory = ServiceLoader.load(LauncherFactory.class, loader).findFirst()
+                    .orElseThrow(() -> new BackendStartException("Could not set up container mode: no "
+                            + LauncherFactory.class.getName() + " in META-INF/services on the classpath"));
+        } catch (ServiceConfigurationError | LinkageError e) {
+            throw new BackendStartException("Could not set up container mode: " + e
                     + ". Is the Testcontainers version on the classpath a 2.0.x?", e);
+        }
+        try {
+            return factory.launcher(settings);
+        } catch (LinkageError e) {
+            throw new BackendStartException("Could not set up container mode (" + factory.getClass().getName()
+                    + "): " + e + ". Is the Testcontainers version on the classpath a 2.0.x?", e);
         }
     }
 }

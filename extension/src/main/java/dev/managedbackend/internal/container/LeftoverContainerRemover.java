@@ -14,8 +14,8 @@ import dev.managedbackend.internal.crash.ContainerRemover;
 
 /**
  * Removes containers that nobody will stop, through Testcontainers' client: those a killed test
- * JVM left behind, for the crash guard where there is no {@code docker} CLI (looked up by name,
- * {@link ContainerRemover#TESTCONTAINERS_REMOVER}, only when a ledger sweep finds one, so nothing
+ * JVM left behind, for the crash guard where there is no {@code docker} CLI (found through
+ * {@link java.util.ServiceLoader}, {@code META-INF/services}, only when a ledger sweep finds one, so nothing
  * else loads it); and those a start created after its deadline ({@link #removeLabelled}).
  */
 public final class LeftoverContainerRemover implements ContainerRemover {

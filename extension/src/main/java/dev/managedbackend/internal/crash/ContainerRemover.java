@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,14 +23,12 @@ import java.util.regex.Pattern;
  * classpath), else container mode's Testcontainers-based remover when container mode and
  * Testcontainers are on the classpath.
  *
- * <p>Container mode can offer its own by a public class {@value #TESTCONTAINERS_REMOVER} with a
- * public no-argument constructor that implements this interface; it is looked up by name, so
- * nothing here loads Testcontainers.
+ * <p>Container mode can offer its own by a public class with a public no-argument constructor
+ * that implements this interface, named in {@code META-INF/services} and found through
+ * {@link ServiceLoader} only when Testcontainers is on the classpath, so nothing here names a
+ * class of container mode or loads Testcontainers.
  */
 public interface ContainerRemover {
-
-    /** Class name of container mode's remover, if it has one. */
-    String TESTCONTAINERS_REMOVER = "dev.managedbackend.internal.container.LeftoverContainerRemover";
 
     /** How a registration names all containers with a label rather than one id: {@code label=KEY=VALUE}. */
     String LABEL_PREFIX = "label=";
@@ -59,12 +59,16 @@ public interface ContainerRemover {
         if (docker.isPresent()) {
             return Optional.of(new DockerCli(docker.get()));
         }
+        ClassLoader loader = ContainerRemover.class.getClassLoader();
         try {
-            ClassLoader loader = ContainerRemover.class.getClassLoader();
+            // a Testcontainers class, not ours: is Testcontainers here at all?
             Class.forName("org.testcontainers.DockerClientFactory", false, loader);
-            return Optional.of((ContainerRemover) Class.forName(TESTCONTAINERS_REMOVER, true, loader)
-                    .getConstructor().newInstance());
-        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+        } catch (ClassNotFoundException | LinkageError e) {
+            return Optional.empty();
+        }
+        try {
+            return ServiceLoader.load(ContainerRemover.class, loader).findFirst();
+        } catch (ServiceConfigurationError | LinkageError e) {
             return Optional.empty();
         }
     }

@@ -1,4 +1,4 @@
-package dev.managedbackend;
+package dev.managedbackend.engine;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 

@@ -1,7 +1,9 @@
-package dev.managedbackend;
+package dev.managedbackend.engine;
 
 import java.util.List;
 import java.util.function.Function;
+
+import dev.managedbackend.ManagedBackend;
 
 import dev.managedbackend.internal.Declaration;
 
@@ -26,7 +28,7 @@ record DeclarationGroup(Object owner, String label, Function<Boolean, List<Decla
         }
     };
 
-    boolean ownedBy(ManagedBackendExtension extension, boolean readsAnnotations) {
+    boolean ownedBy(ExtensionEngine extension, boolean readsAnnotations) {
         return owner == extension || (readsAnnotations && owner == ANNOTATIONS);
     }
 }

@@ -1,9 +1,11 @@
-package dev.managedbackend;
+package dev.managedbackend.engine;
 
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+import dev.managedbackend.BackendUrl;
 
 /**
  * Makes an {@code okhttp3.HttpUrl} for an injection point of that type. OkHttp is an optional
@@ -11,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
  * loads none of it unless a test asks for an {@code HttpUrl}, and works with OkHttp 4 and 5 alike
  * ({@code HttpUrl.get(String)} is static in both).
  */
-final class OkHttpUrls {
+public final class OkHttpUrls {
 
     static final String TYPE = "okhttp3.HttpUrl";
     /** What to add, named the way a Maven user writes it. */
@@ -30,7 +32,7 @@ final class OkHttpUrls {
      * {@code url.resolve("items")} and {@code url.newBuilder().addPathSegment("items")} are the
      * ways to extend it, not string concatenation.
      */
-    static Object of(Class<?> type, URI url, String where) {
+    public static Object of(Class<?> type, URI url, String where) {
         try {
             return type.getMethod("get", String.class).invoke(null, url.toString());
         } catch (InvocationTargetException e) {

@@ -1,8 +1,10 @@
-package dev.managedbackend;
+package dev.managedbackend.engine;
 
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext.Store;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import dev.managedbackend.Scope;
 
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.BackendStarter;

@@ -1,4 +1,7 @@
-package dev.managedbackend;
+package dev.managedbackend.engine;
+
+import dev.managedbackend.BackendNotRunningException;
+import dev.managedbackend.ManagedBackendExtension;
 
 /**
  * {@link ManagedBackendExtension#backend()} asked before the field's backend exists. Carries the
@@ -7,16 +10,16 @@ package dev.managedbackend;
 final class NotStartedYet extends BackendNotRunningException {
 
     private static final long serialVersionUID = 1L;
-    private final transient ManagedBackendExtension.Placement placement;
+    private final transient ExtensionEngine.Placement placement;
 
     /** @param placement the field asked, or null if its class was not read yet */
-    NotStartedYet(ManagedBackendExtension.Placement placement, String message) {
+    NotStartedYet(ExtensionEngine.Placement placement, String message) {
         super(message);
         this.placement = placement;
     }
 
     /** The field whose backend was asked for, or null if its class was not read yet. */
-    ManagedBackendExtension.Placement placement() {
+    ExtensionEngine.Placement placement() {
         return placement;
     }
 }

@@ -1,4 +1,4 @@
-package dev.managedbackend;
+package dev.managedbackend.engine;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -12,6 +12,11 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 
+import dev.managedbackend.Backend;
+import dev.managedbackend.BackendNotRunningException;
+import dev.managedbackend.BackendStartException;
+import dev.managedbackend.Scope;
+
 import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.RunningBackend;
 
@@ -24,10 +29,10 @@ import dev.managedbackend.internal.RunningBackend;
  * method is looked up once, by reflection. On 5.10 and 5.11 a report entry
  * {@value #LOG_ENTRY_KEY} names the log's path instead.
  */
-final class FailureReports {
+public final class FailureReports {
 
     /** The report entry key that names the log where files cannot be published (Jupiter < 5.12). */
-    static final String LOG_ENTRY_KEY = "managedbackend.log";
+    public static final String LOG_ENTRY_KEY = "managedbackend.log";
 
     private static final Optional<FilePublisher> FILES = FilePublisher.lookup();
 
@@ -90,6 +95,8 @@ final class FailureReports {
         static Optional<FilePublisher> lookup() {
             for (String type : List.of("org.junit.jupiter.api.MediaType", "org.junit.jupiter.api.extension.MediaType")) {
                 try {
+                    // a reflective version check on JUnit (publishFile is 5.12+), not a way into a part of ours:
+                    // those are found through ServiceLoader
                     Class<?> mediaType = Class.forName(type, false, ExtensionContext.class.getClassLoader());
                     Method method = ExtensionContext.class.getMethod("publishFile", String.class, mediaType,
                             ThrowingConsumer.class);

@@ -1,4 +1,4 @@
-package dev.managedbackend;
+package dev.managedbackend.engine;
 
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+import dev.managedbackend.Backend;
+import dev.managedbackend.BackendUrl;
+import dev.managedbackend.Backends;
 
 import dev.managedbackend.internal.BackendsView;
 

@@ -1,9 +1,14 @@
-package dev.managedbackend;
+package dev.managedbackend.engine;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+
+import dev.managedbackend.InheritEnv;
+import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.Prefork;
+import dev.managedbackend.Scope;
 
 import dev.managedbackend.internal.Declaration;
 

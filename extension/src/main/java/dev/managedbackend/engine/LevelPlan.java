@@ -1,4 +1,4 @@
-package dev.managedbackend;
+package dev.managedbackend.engine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +10,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import dev.managedbackend.Backend;
+import dev.managedbackend.Scope;
 
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.BackendStarter;
@@ -100,7 +103,7 @@ final class LevelPlan implements AutoCloseable {
     }
 
     /** Starts the groups {@code extension} owns at this level (none: nothing to do). */
-    synchronized void startOwnedBy(ManagedBackendExtension extension, boolean readsAnnotations) {
+    synchronized void startOwnedBy(ExtensionEngine extension, boolean readsAnnotations) {
         for (DeclarationGroup group : groups) {
             if (group.ownedBy(extension, readsAnnotations)) {
                 start(group);
@@ -155,7 +158,7 @@ final class LevelPlan implements AutoCloseable {
         current = new BackendsView(current, inOrder, scopes, toStop, List.of());
         views.add(current);
         inOrder.forEach(backend -> {
-            if (groupOf.get(backend.name()).owner() instanceof ManagedBackendExtension field) {
+            if (groupOf.get(backend.name()).owner() instanceof ExtensionEngine field) {
                 onClose.add(field.started(backend, scopes.get(backend.name())));
             }
         });
