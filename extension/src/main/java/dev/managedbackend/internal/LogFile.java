@@ -71,11 +71,6 @@ public final class LogFile {
         }
     }
 
-    /** The log folder, made private, for other logs of ours (the watchdog's). */
-    public static PrivateFiles folder(Path dir) throws PrivateFolder.NotPrivate {
-        return PrivateFiles.in(dir, FOLDER);
-    }
-
     /**
      * The path, checked right before a child process's output is redirected to it by name: still
      * the regular file of ours that we created, in the folder that was checked.

@@ -1,11 +1,9 @@
 package dev.managedbackend.internal.os;
 
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -36,7 +34,7 @@ import java.util.Optional;
 public final class JvmIdentity {
 
     private static final String PID_NAMESPACE = readPidNamespace();
-    private static final String RANDOM = random();
+    private static final String RANDOM = RandomHex.of(6);
     private static final Self SELF = new Self(ProcessIdentity.boot(), PID_NAMESPACE, ProcessIdentity.selfPid(),
             ProcessIdentity.selfStart(), RANDOM);
 
@@ -120,22 +118,5 @@ public final class JvmIdentity {
         } catch (IOException | RuntimeException e) {
             return "0";
         }
-    }
-
-    /**
-     * The kernel's random source where there is one, read directly: what {@link SecureRandom}'s
-     * default (NativePRNG) reads too, without the 35-65 ms its providers take to load on a JVM's
-     * first backend start. {@link SecureRandom} elsewhere.
-     */
-    private static String random() {
-        byte[] bytes = new byte[6];
-        try (FileInputStream urandom = new FileInputStream("/dev/urandom")) {
-            if (urandom.readNBytes(bytes, 0, bytes.length) != bytes.length) {
-                throw new IOException("short read");
-            }
-        } catch (IOException | RuntimeException e) {
-            new SecureRandom().nextBytes(bytes);
-        }
-        return HexFormat.of().formatHex(bytes);
     }
 }

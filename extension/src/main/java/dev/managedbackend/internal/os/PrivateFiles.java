@@ -17,8 +17,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +36,6 @@ public final class PrivateFiles {
     private static final FileAttribute<?>[] PRIVATE = PrivateFolder.POSIX
             ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE)}
             : new FileAttribute<?>[0];
-    private static final HexFormat HEX = HexFormat.of();
 
     private final Path dir;
     private final String what;
@@ -212,13 +209,6 @@ public final class PrivateFiles {
 
     /** 64 random bits as hex: no other user can guess a name made with it. */
     public static String randomToken() {
-        byte[] bytes = new byte[8];
-        Random.SOURCE.nextBytes(bytes);
-        return HEX.formatHex(bytes);
-    }
-
-    /** Made when first needed: seeding costs a few milliseconds. */
-    private static final class Random {
-        static final SecureRandom SOURCE = new SecureRandom();
+        return RandomHex.of(8);
     }
 }
