@@ -105,6 +105,19 @@ final class OwnProcesses implements AfterEachCallback {
         }
     }
 
+    /**
+     * Whether something accepts connections on {@code 127.0.0.1:port}. To wait for a server to listen, connect:
+     * a probe that binds holds the port for a moment and can make the server's own bind fail.
+     */
+    static boolean listens(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether a server could bind {@code 127.0.0.1:port} now. */
     static boolean canBind(int port) {
         try (ServerSocket socket = new ServerSocket()) {

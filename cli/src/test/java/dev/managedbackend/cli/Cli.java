@@ -170,6 +170,16 @@ final class Cli implements AutoCloseable {
         }
     }
 
+    /** Whether something accepts connections on 127.0.0.1:port (a probe that binds could make the server's bind fail). */
+    static boolean listens(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     static boolean canBind(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);

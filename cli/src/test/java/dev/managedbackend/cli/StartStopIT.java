@@ -120,7 +120,8 @@ class StartStopIT {
         Process holder = new ProcessBuilder("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(temp.resolve("holder.log").toFile()).start();
         try {
-            assertThat(Cli.await(() -> !Cli.canBind(port), Duration.ofSeconds(10))).isTrue();
+            assertThat(Cli.await(() -> !holder.isAlive() || Cli.listens(port), Duration.ofSeconds(60))).isTrue();
+            assertThat(holder.isAlive()).describedAs("the holder of port %d is running", port).isTrue();
 
             long started = System.nanoTime();
             Cli.Result start = cli.run("start", "--app", "app.main:app", "--dir", Cli.SAMPLE.toString(), "--port",
