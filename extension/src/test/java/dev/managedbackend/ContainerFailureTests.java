@@ -29,6 +29,13 @@ class ContainerFailureTests {
 
     static final long JVM = ProcessHandle.current().pid();
 
+    /**
+     * The startup timeout of the fixtures that must fail "at once". A failure before it proves the cause
+     * was recognised rather than waited out; how much sooner depends on the machine's load, so no test
+     * asserts on that.
+     */
+    static final int NOT_WAITED_OUT = 180;
+
     @Test
     void anImageThatIsNeitherLocalNorPullableFailsAtOnce() {
         long started = System.nanoTime();
@@ -39,7 +46,7 @@ class ContainerFailureTests {
                 + "is not in the Docker engine and could not be pulled: ")
                 .endsWith(". Check the name, build it first (docker build -t managed-backend-test/no-such-image:1 ...), "
                         + "or use dockerfile = \"path/to/Dockerfile\" to let the extension build it.");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        assertNotWaitedOut(started);
         assertThat(DockerCli.containersOf(JVM, "default")).isEmpty();
     }
 
@@ -56,7 +63,7 @@ class ContainerFailureTests {
                 .endsWith(". Pull or build it first. If a base image cannot be pulled here, let the Dockerfile take it "
                         + "from a build argument (ARG BASE_IMAGE=...; FROM ${BASE_IMAGE}) and set it with "
                         + "-Dmanagedbackend.container.buildArgs=BASE_IMAGE=an-image-you-have (build arguments now: none).");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        assertNotWaitedOut(started);
     }
 
     @Test
@@ -148,7 +155,7 @@ class ContainerFailureTests {
                 + "/health, .*\\. Set healthPath to a path that answers 2xx once the app is ready, or to \"\" to wait "
                 + "only until the port listens\\. The container was stopped and removed\\.\\R"
                 + "Log /\\S+\\.log, last lines:\\R.*");
-        assertThat(took).isLessThan(Duration.ofSeconds(20)); // the timeout is the default 60 s
+        assertThat(took).describedAs("time to fail").isLessThan(Duration.ofSeconds(NOT_WAITED_OUT));
         assertThat(DockerCli.containersOf(JVM, "default")).isEmpty();
     }
 
@@ -207,7 +214,8 @@ class ContainerFailureTests {
                 .endsWith(". Start Docker, or point DOCKER_HOST at a running engine. Where these tests may run without "
                         + "Docker, set managedbackend.container.skipWithoutDocker=true (junit-platform.properties or -D) "
                         + "to skip them instead of failing.");
-        assertThat(Duration.ofMillis(failed.millis())).describedAs("time to fail").isLessThan(Duration.ofSeconds(15));
+        // the fixture's timeout is the default 60 s: failing before it means the missing engine was recognised
+        assertThat(Duration.ofMillis(failed.millis())).describedAs("time to fail").isLessThan(Duration.ofSeconds(60));
 
         IsolatedRun.Outcome skipped = child.outcome(NoEngineSkippedCases.class);
         assertThat(skipped.status()).isEqualTo("ABORTED");
@@ -215,7 +223,7 @@ class ContainerFailureTests {
         assertThat(skipped.message()).startsWith("backend 'default' (image sample-fastapi:dev) needs a Docker engine; "
                 + "skipped because managedbackend.container.skipWithoutDocker = true. Testcontainers found no Docker "
                 + "engine that answers");
-        assertThat(Duration.ofMillis(skipped.millis())).describedAs("time to skip").isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofMillis(skipped.millis())).describedAs("time to skip").isLessThan(Duration.ofSeconds(60));
     }
 
     /**
@@ -259,14 +267,19 @@ class ContainerFailureTests {
         }
     }
 
-    @ManagedBackend(image = "managed-backend-test/no-such-image:1")
+    private static void assertNotWaitedOut(long started) {
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).describedAs("time to fail")
+                .isLessThan(Duration.ofSeconds(NOT_WAITED_OUT));
+    }
+
+    @ManagedBackend(image = "managed-backend-test/no-such-image:1", startupTimeoutSeconds = NOT_WAITED_OUT)
     static class MissingImageCases {
         @Test
         void never() {
         }
     }
 
-    @ManagedBackend(dockerfile = "src/test/docker/unpullable-base/Dockerfile")
+    @ManagedBackend(dockerfile = "src/test/docker/unpullable-base/Dockerfile", startupTimeoutSeconds = NOT_WAITED_OUT)
     static class UnpullableBaseCases {
         @Test
         void never() {
@@ -311,7 +324,7 @@ class ContainerFailureTests {
         }
     }
 
-    @ManagedBackend(image = IMAGE, healthPath = "/helth")
+    @ManagedBackend(image = IMAGE, healthPath = "/helth", startupTimeoutSeconds = NOT_WAITED_OUT)
     static class HealthPathTypoCases {
         @Test
         void never() {
