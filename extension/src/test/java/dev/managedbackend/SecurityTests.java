@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.managedbackend.internal.crash.DetachedBackends;
@@ -34,31 +35,29 @@ class SecurityTests {
 
     private static final String KEYS = "ssh-ed25519 AAAAC3Nz root@ci";
 
-    private Path base;
+    @RegisterExtension
+    final SharedTmpFolder base = new SharedTmpFolder("mb-security-");
     /** Like {@code /tmp}: root's, sticky, where anyone can make a folder of theirs. */
     private Path tmp;
     private Path authorizedKeys;
     private Process holder;
 
+
+    /** An image's {@code /tmp/runtime-$USER}, made by another user before the tests ran. */
     @BeforeEach
-    void makeBase() throws IOException {
-        base = Files.createTempDirectory(Path.of("/tmp"), "mb-security-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-        tmp = Files.createDirectory(base.resolve("tmp"));
+    void makeTmpAndKeys() throws IOException {
+        tmp = Files.createDirectory(base.path().resolve("tmp"));
         Files.setAttribute(tmp, "unix:mode", 01777);
-        authorizedKeys = Files.writeString(base.resolve("authorized_keys"), KEYS);
-        Files.setPosixFilePermissions(authorizedKeys, PosixFilePermissions.fromString("rw-------"));
+        authorizedKeys = base.ownerOnlyFile("authorized_keys", KEYS);
     }
 
     @AfterEach
-    void removeBase() throws IOException, InterruptedException {
+    void stopHolder() throws InterruptedException {
         if (holder != null) {
             holder.destroyForcibly().waitFor();
         }
-        assertThat(new ProcessBuilder("rm", "-rf", "--", base.toString()).inheritIO().start().waitFor()).isZero();
     }
 
-    /** An image's {@code /tmp/runtime-$USER}, made by another user before the tests ran. */
     @Test
     void aStateFolderInsideAFolderOfAnotherUserIsRefusedBeforeAnythingRuns() throws Exception {
         OtherUser attacker = OtherUser.get();
@@ -67,7 +66,7 @@ class SecurityTests {
         Path state = theirs.resolve("managed-backend");
 
         Throwable failure = TestKit.classFailure(TestKit.run(Map.of(ManagedBackend.STATE_DIR_PROPERTY_NAME,
-                state.toString(), ManagedBackend.LOG_DIR_PROPERTY_NAME, base.resolve("logs").toString()),
+                state.toString(), ManagedBackend.LOG_DIR_PROPERTY_NAME, base.path().resolve("logs").toString()),
                 HelloCases.class), HelloCases.class);
 
         assertThat(failure).isInstanceOf(BackendStartException.class).hasMessage("The managed-backend state folder "
@@ -89,7 +88,7 @@ class SecurityTests {
         assertThat(planted.exitCode()).describedAs("planting: %s", planted).isZero();
 
         Throwable failure = TestKit.classFailure(TestKit.run(Map.of(ManagedBackend.STATE_DIR_PROPERTY_NAME,
-                base.resolve("state").toString(), ManagedBackend.LOG_DIR_PROPERTY_NAME, shared.toString()),
+                base.path().resolve("state").toString(), ManagedBackend.LOG_DIR_PROPERTY_NAME, shared.toString()),
                 HelloCases.class), HelloCases.class);
 
         assertThat(failure).isInstanceOf(BackendStartException.class).hasMessage("The backend log folder "
@@ -106,14 +105,14 @@ class SecurityTests {
     @Test
     void anotherUserCanNeitherReadARunningBackendsLogNorOpenTheLeaseFile() throws Exception {
         TestKit.assertAllPassed(TestKit.run(Map.of(ManagedBackend.STATE_DIR_PROPERTY_NAME,
-                base.resolve("state").toString(), ManagedBackend.LOG_DIR_PROPERTY_NAME,
-                base.resolve("logs").toString()), SecretCases.class), 1);
+                base.path().resolve("state").toString(), ManagedBackend.LOG_DIR_PROPERTY_NAME,
+                base.path().resolve("logs").toString()), SecretCases.class), 1);
     }
 
     /** A start of the same name that never ends made {@code start} hang until some outer timeout. */
     @Test
     void aStartWaitsForAnotherOfTheSameNameOnlySoLongAndNamesWhoHoldsIt() throws Exception {
-        Path state = PrivateFolder.ensure(base.resolve("state"), "The state folder");
+        Path state = PrivateFolder.ensure(base.path().resolve("state"), "The state folder");
         long position = Math.floorMod("api".hashCode(), 1 << 20);
         holder = new ProcessBuilder("python3", "-c", "import fcntl, os, sys, time\n"
                 + "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)\n"

@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.OtherUser;
+import dev.managedbackend.SharedTmpFolder;
 
 /**
  * Where the state folder goes by default: {@code $XDG_RUNTIME_DIR} only where it meets the XDG
@@ -29,22 +29,13 @@ class StateDirectoryTests {
 
     private static final String HOME = "/home/tester";
 
-    private Path base;
+    @RegisterExtension
+    final SharedTmpFolder base = new SharedTmpFolder("mb-state-dir-");
 
-    @BeforeEach
-    void makeBase() throws IOException {
-        base = Files.createTempDirectory(Path.of("/tmp"), "mb-state-dir-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    @AfterEach
-    void removeBase() throws IOException, InterruptedException {
-        assertThat(new ProcessBuilder("rm", "-rf", "--", base.toString()).inheritIO().start().waitFor()).isZero();
-    }
 
     @Test
     void aRuntimeFolderThatMeetsTheXdgRulesIsUsed() throws IOException {
-        Path runtime = ownerOnly(base.resolve("runtime"));
+        Path runtime = ownerOnly(base.path().resolve("runtime"));
 
         assertThat(StateDirectory.defaultLocation(Map.of("XDG_RUNTIME_DIR", runtime.toString()), HOME))
                 .isEqualTo(runtime.resolve("managed-backend"));
@@ -53,7 +44,7 @@ class StateDirectoryTests {
     /** An image's {@code /tmp/runtime-$USER}, made by someone else before us. */
     @Test
     void aRuntimeFolderOfAnotherUserIsNotUsed() throws Exception {
-        Path runtime = OtherUser.get().owns(ownerOnly(base.resolve("runtime-root")));
+        Path runtime = OtherUser.get().owns(ownerOnly(base.path().resolve("runtime-root")));
 
         assertThat(StateDirectory.defaultLocation(Map.of("XDG_RUNTIME_DIR", runtime.toString()), HOME))
                 .isEqualTo(Path.of(HOME, ".cache", "managed-backend"));
@@ -61,7 +52,7 @@ class StateDirectoryTests {
 
     @Test
     void aRuntimeFolderInsideAFolderOfAnotherUserIsNotUsed() throws Exception {
-        Path theirs = OtherUser.get().owns(Files.createDirectory(base.resolve("theirs")));
+        Path theirs = OtherUser.get().owns(Files.createDirectory(base.path().resolve("theirs")));
         Path runtime = ownerOnly(theirs.resolve("runtime"));
 
         assertThat(StateDirectory.defaultLocation(Map.of("XDG_RUNTIME_DIR", runtime.toString()), HOME))
@@ -70,9 +61,9 @@ class StateDirectoryTests {
 
     @Test
     void aRuntimeFolderThatIsOpenRelativeOrALinkIsNotUsed() throws IOException {
-        Path open = Files.createDirectory(base.resolve("open"));
+        Path open = Files.createDirectory(base.path().resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path link = Files.createSymbolicLink(base.resolve("link"), ownerOnly(base.resolve("real")));
+        Path link = Files.createSymbolicLink(base.path().resolve("link"), ownerOnly(base.path().resolve("real")));
         Path home = Path.of(HOME, ".cache", "managed-backend");
 
         for (String runtime : List.of(open.toString(), "runtime", link.toString(), "")) {
@@ -107,7 +98,7 @@ class StateDirectoryTests {
     @Test
     void aJvmOfAUidWithoutAPasswdEntryPutsItsStateUnderHomeOrSaysWhy() throws Exception {
         OtherUser nobody = OtherUser.withoutPasswd();
-        Path home = nobody.owns(ownerOnly(base.resolve("home")));
+        Path home = nobody.owns(ownerOnly(base.path().resolve("home")));
         String classPath = readableClassPath();
 
         OtherUser.Result withHome = nobody.run(List.of("HOME=" + home), java(), "-XX:-UsePerfData", "-cp", classPath,
@@ -151,7 +142,7 @@ class StateDirectoryTests {
      * repository (under root's home, mode 700) are copied next to the test.
      */
     private String readableClassPath() throws IOException {
-        Path jars = Files.createDirectory(base.resolve("jars"));
+        Path jars = Files.createDirectory(base.path().resolve("jars"));
         List<String> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path path = Path.of(entry);

@@ -2,18 +2,17 @@ package dev.managedbackend.internal.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.managedbackend.OtherUser;
+import dev.managedbackend.SharedTmpFolder;
 import dev.managedbackend.internal.os.OwnerTag;
 
 /**
@@ -28,30 +27,20 @@ class LedgerSwapTests {
 
     private static final String KEYS = "ssh-ed25519 AAAAC3Nz root@ci";
 
-    private Path base;
+    @RegisterExtension
+    final SharedTmpFolder base = new SharedTmpFolder("mb-ledger-swap-");
 
-    @BeforeEach
-    void makeBase() throws IOException {
-        base = Files.createTempDirectory(Path.of("/tmp"), "mb-ledger-swap-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    @AfterEach
-    void removeBase() throws IOException, InterruptedException {
-        assertThat(new ProcessBuilder("rm", "-rf", "--", base.toString()).inheritIO().start().waitFor()).isZero();
-    }
 
     @Test
     void aStateFolderSwappedDuringAStartGetsNoEntryAndWhatThePlantedLinksNameIsUntouched() throws Exception {
         OtherUser attacker = OtherUser.get();
-        Path authorizedKeys = Files.writeString(base.resolve("authorized_keys"), KEYS);
-        Files.setPosixFilePermissions(authorizedKeys, PosixFilePermissions.fromString("rw-------"));
-        Path state = base.resolve("state");
-        CrashGuard guard = CrashGuard.get(state, base.resolve("logs")); // checks the folders, as a first start does
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwx")); // the check, beaten
+        Path authorizedKeys = base.ownerOnlyFile("authorized_keys", KEYS);
+        Path state = base.path().resolve("state");
+        CrashGuard guard = CrashGuard.get(state, base.path().resolve("logs")); // checks the folders, as a first start does
+        Files.setPosixFilePermissions(base.path(), PosixFilePermissions.fromString("rwxrwxrwx")); // the check, beaten
         OtherUser.Result swapped = attacker.run("sh", "-c", "cd \"$1\" && mv state gone && mkdir -m 777 state "
                 + "state/ledger && i=1 && while [ $i -le 300 ]; do ln -s \"$2\" \"state/ledger/$3$i.entry\" && "
-                + "ln -s \"$2\" \"state/ledger/$3$i.entry.partial\" && i=$((i + 1)); done", "swap", base.toString(),
+                + "ln -s \"$2\" \"state/ledger/$3$i.entry.partial\" && i=$((i + 1)); done", "swap", base.path().toString(),
                 authorizedKeys.toString(), Ledger.ownPrefix());
         assertThat(swapped.exitCode()).describedAs("the attacker's swap: %s", swapped).isZero();
 

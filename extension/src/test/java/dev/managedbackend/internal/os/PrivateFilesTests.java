@@ -16,8 +16,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.managedbackend.OtherUser;
+import dev.managedbackend.SharedTmpFolder;
 
 /**
  * Files are created, never opened through a name someone else prepared. The target of the
@@ -28,26 +30,25 @@ class PrivateFilesTests {
 
     private static final String KEYS = "ssh-ed25519 AAAAC3Nz root@ci" + System.lineSeparator();
 
-    private Path base;
+    @RegisterExtension
+    final SharedTmpFolder base = new SharedTmpFolder("mb-private-files-");
     private Path authorizedKeys;
 
+
     @BeforeEach
-    void makeBase() throws IOException {
-        base = Files.createTempDirectory(Path.of("/tmp"), "mb-private-files-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+    void makeKeys() throws IOException {
         authorizedKeys = Files.createTempFile("authorized_keys", "");
         Files.writeString(authorizedKeys, KEYS);
     }
 
     @AfterEach
-    void removeBase() throws IOException, InterruptedException {
+    void removeKeys() throws IOException {
         Files.deleteIfExists(authorizedKeys);
-        assertThat(new ProcessBuilder("rm", "-rf", "--", base.toString()).inheritIO().start().waitFor()).isZero();
     }
 
     @Test
     void aNewFileIsOwnerOnlyAndNamedUnpredictably() throws Exception {
-        PrivateFiles files = PrivateFiles.in(base.resolve("logs"), "The log folder");
+        PrivateFiles files = PrivateFiles.in(base.path().resolve("logs"), "The log folder");
 
         Path first = files.createUnpredictable("backend-", ".log");
         Path second = files.createUnpredictable("backend-", ".log");
@@ -59,7 +60,7 @@ class PrivateFilesTests {
 
     @Test
     void aWholeWriteReplacesAPlantedLinkInsteadOfWritingThroughIt() throws Exception {
-        PrivateFiles files = PrivateFiles.in(base.resolve("ledger"), "The crash ledger");
+        PrivateFiles files = PrivateFiles.in(base.path().resolve("ledger"), "The crash ledger");
         Path planted = Files.createSymbolicLink(files.dir().resolve("0a1b-4242-99-1.entry"), authorizedKeys);
 
         Path written = files.replace("0a1b-4242-99-1.entry", "process 4242\n".getBytes(StandardCharsets.UTF_8));
@@ -82,7 +83,7 @@ class PrivateFilesTests {
     void aFolderRenamedAwayAndReplacedWithPlantedLinksIsNotWrittenIn() throws Exception {
         OtherUser attacker = OtherUser.get();
         Files.setPosixFilePermissions(authorizedKeys, PosixFilePermissions.fromString("rw-------"));
-        Path state = Files.createDirectory(base.resolve("state"));
+        Path state = Files.createDirectory(base.path().resolve("state"));
         PrivateFiles ledger = PrivateFiles.in(state.resolve("ledger"), "The crash ledger");
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwxrwx"));
         String next = "0a1b-4242-99-7.entry";
@@ -103,7 +104,7 @@ class PrivateFilesTests {
 
     @Test
     void aLogReopenedByNameIsNotFollowedIntoALinkPutInItsPlace() throws Exception {
-        PrivateFiles logs = PrivateFiles.in(base.resolve("logs"), "The log folder");
+        PrivateFiles logs = PrivateFiles.in(base.path().resolve("logs"), "The log folder");
         Path log = logs.createUnpredictable("backend-", ".log");
         Files.delete(log);
         Files.createSymbolicLink(log, authorizedKeys);
@@ -116,7 +117,7 @@ class PrivateFilesTests {
 
     @Test
     void aLockFileThatIsALinkIsNotOpened() throws Exception {
-        PrivateFiles state = PrivateFiles.in(base.resolve("state"), "The state folder");
+        PrivateFiles state = PrivateFiles.in(base.path().resolve("state"), "The state folder");
         Files.createSymbolicLink(state.dir().resolve("ports.lock"), authorizedKeys);
 
         assertThatThrownBy(() -> state.openShared("ports.lock")).isInstanceOf(IOException.class);
@@ -125,7 +126,7 @@ class PrivateFilesTests {
 
     @Test
     void aLockFileOfAnOlderVersionIsMadeOwnerOnly() throws Exception {
-        PrivateFiles state = PrivateFiles.in(base.resolve("state"), "The state folder");
+        PrivateFiles state = PrivateFiles.in(base.path().resolve("state"), "The state folder");
         Path lock = Files.createFile(state.dir().resolve("ports.lock"));
         Files.setPosixFilePermissions(lock, PosixFilePermissions.fromString("rw-r--r--"));
 
@@ -138,7 +139,7 @@ class PrivateFilesTests {
     /** Starts are interrupted on purpose (a sibling failed); the ledger entry must still be written. */
     @Test
     void aWriteFromAnInterruptedThreadIsDoneAndTheThreadStaysInterrupted() throws Exception {
-        PrivateFiles files = PrivateFiles.in(base.resolve("ledger"), "The crash ledger");
+        PrivateFiles files = PrivateFiles.in(base.path().resolve("ledger"), "The crash ledger");
 
         Thread.currentThread().interrupt();
         Path written;
@@ -153,7 +154,7 @@ class PrivateFilesTests {
 
     @Test
     void appendingAddsToTheFileWeMade() throws Exception {
-        PrivateFiles logs = PrivateFiles.in(base.resolve("logs"), "The log folder");
+        PrivateFiles logs = PrivateFiles.in(base.path().resolve("logs"), "The log folder");
         Path log = logs.createUnpredictable("backend-", ".log");
 
         try (OutputStream out = logs.append(log)) {

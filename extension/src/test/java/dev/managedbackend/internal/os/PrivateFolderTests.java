@@ -3,17 +3,16 @@ package dev.managedbackend.internal.os;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.managedbackend.OtherUser;
+import dev.managedbackend.SharedTmpFolder;
 
 /**
  * A folder we write in must be private all the way up. The attacker is a real second user
@@ -24,24 +23,14 @@ class PrivateFolderTests {
 
     private static final String WHAT = "The test folder";
 
-    private Path base;
+    @RegisterExtension
+    final SharedTmpFolder base = new SharedTmpFolder("mb-private-folder-");
 
-    @BeforeEach
-    void makeBase() throws IOException {
-        base = Files.createTempDirectory(Path.of("/tmp"), "mb-private-folder-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    @AfterEach
-    void removeBase() throws IOException, InterruptedException {
-        Process rm = new ProcessBuilder("rm", "-rf", "--", base.toString()).inheritIO().start();
-        assertThat(rm.waitFor()).isZero();
-    }
 
     /** Two backends of one class start at once and make the log folder together: both go on. */
     @Test
     void twoStartsThatMakeTheSameFolderAtOnceBothGetIt() throws Exception {
-        Path logs = base.resolve("project").resolve("logs");
+        Path logs = base.path().resolve("project").resolve("logs");
         int starts = 8;
         java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(starts);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(starts);
@@ -65,7 +54,7 @@ class PrivateFolderTests {
     @Test
     void aFolderInsideAFolderOfAnotherUserIsRefusedAndNotMade() throws Exception {
         OtherUser attacker = OtherUser.get();
-        Path theirs = attacker.owns(Files.createDirectory(base.resolve("runtime-dir")));
+        Path theirs = attacker.owns(Files.createDirectory(base.path().resolve("runtime-dir")));
         Path state = theirs.resolve("managed-backend");
 
         assertThatThrownBy(() -> PrivateFolder.ensure(state, WHAT))
@@ -81,9 +70,9 @@ class PrivateFolderTests {
     @Test
     void aFolderReachedThroughALinkOfAnotherUserIsRefused() throws Exception {
         OtherUser attacker = OtherUser.get();
-        Path sticky = Files.createDirectory(base.resolve("tmp"));
+        Path sticky = Files.createDirectory(base.path().resolve("tmp"));
         Files.setAttribute(sticky, "unix:mode", 01777);
-        Path real = Files.createDirectory(base.resolve("real"));
+        Path real = Files.createDirectory(base.path().resolve("real"));
         Path link = sticky.resolve("project");
         assertThat(attacker.run("ln", "-s", real.toString(), link.toString()).exitCode()).isZero();
 
@@ -96,9 +85,9 @@ class PrivateFolderTests {
 
     @Test
     void aFolderInsideOneThatOthersCanWriteIsRefusedUnlessItIsRootsAndSticky() throws Exception {
-        Path open = Files.createDirectory(base.resolve("open"));
+        Path open = Files.createDirectory(base.path().resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path sticky = Files.createDirectory(base.resolve("sticky"));
+        Path sticky = Files.createDirectory(base.path().resolve("sticky"));
         Files.setAttribute(sticky, "unix:mode", 01777);
 
         assertThatThrownBy(() -> PrivateFolder.ensure(open.resolve("state"), WHAT))
@@ -111,7 +100,7 @@ class PrivateFolderTests {
 
     @Test
     void aStickyFolderIsSharedByDesignSoItIsNeverMadeOursNorWrittenIn() throws Exception {
-        Path sticky = Files.createDirectory(base.resolve("like-tmp"));
+        Path sticky = Files.createDirectory(base.path().resolve("like-tmp"));
         Files.setAttribute(sticky, "unix:mode", 01777);
 
         assertThatThrownBy(() -> PrivateFolder.ensure(sticky, WHAT))
@@ -123,7 +112,7 @@ class PrivateFolderTests {
     @Test
     void ourFolderThatOthersCanReadIsMadePrivateAndTheOtherUserCanNoLongerList() throws Exception {
         OtherUser attacker = OtherUser.get();
-        Path ours = Files.createDirectory(base.resolve("logs"));
+        Path ours = Files.createDirectory(base.path().resolve("logs"));
         Files.writeString(ours.resolve("backend.log"), "DB_PASSWORD = hunter2");
         Files.setPosixFilePermissions(ours, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertThat(attacker.run("ls", ours.toString()).exitCode()).describedAs("before").isZero();
@@ -138,7 +127,7 @@ class PrivateFolderTests {
 
     @Test
     void aMissingFolderIsMadeOwnerOnlyFromItsFirstInstant() throws Exception {
-        Path deep = base.resolve("target").resolve("managed-backend");
+        Path deep = base.path().resolve("target").resolve("managed-backend");
 
         assertThat(PrivateFolder.ensure(deep, WHAT)).isEqualTo(deep);
 
