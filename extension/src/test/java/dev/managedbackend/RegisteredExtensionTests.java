@@ -4,8 +4,6 @@ import static dev.managedbackend.TestKit.DIR;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,14 +12,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Backends described in code on {@code @RegisterExtension} fields, with real uvicorn: a static
- * field is a backend of the class, an instance field one per test, values are computed when the
- * backend starts, and annotations and fields of one class work together.
+ * field's backend is named after the field, values are computed when the backend starts, and
+ * annotations and fields of one class work together. Every field kind with every scope:
+ * {@link FieldScopeTests}.
  */
 @ExtendWith(OwnProcesses.class)
 class RegisteredExtensionTests {
@@ -39,25 +37,8 @@ class RegisteredExtensionTests {
     }
 
     @Test
-    void anInstanceFieldIsAFreshBackendPerTest() {
-        InstanceFieldCases.pids.clear();
-        TestKit.assertAllPassed(TestKit.run(InstanceFieldCases.class), 2);
-        assertThat(InstanceFieldCases.pids).hasSize(2);
-    }
-
-    @Test
     void annotationsAndFieldsOfOneClassAreOneSetOfBackends() {
         TestKit.assertAllPassed(TestKit.run(AnnotationAndFieldCases.class), 1);
-    }
-
-    @Test
-    void aClassScopeOnAnInstanceFieldIsAConfigurationError() {
-        Throwable failure = TestKit.testFailure(TestKit.run(InstanceFieldWithScopeCases.class), "test");
-
-        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage("@RegisterExtension field "
-                + "api of " + InstanceFieldWithScopeCases.class.getName() + ": scope = CLASS does not apply to an "
-                + "instance field, whose backend is started for each test. Make the field static for a backend of "
-                + "the class (or of the run), or leave scope out.");
     }
 
     @Test
@@ -122,24 +103,6 @@ class RegisteredExtensionTests {
         }
     }
 
-    static class InstanceFieldCases {
-        static final List<Long> pids = new ArrayList<>();
-
-        @RegisterExtension
-        ManagedBackendExtension api = new ManagedBackendExtension(BackendBuilder.app("apps.hello:app").dir(DIR));
-
-        @Test
-        void first(Backend backend) {
-            assertThat(api.backend()).isSameAs(backend);
-            pids.add(backend.pid().getAsLong());
-        }
-
-        @Test
-        void second(Backend backend) {
-            pids.add(backend.pid().getAsLong());
-        }
-    }
-
     @ManagedBackend(name = "users", dir = DIR, app = "apps.hello:app")
     static class AnnotationAndFieldCases {
         @RegisterExtension
@@ -150,16 +113,6 @@ class RegisteredExtensionTests {
         void test(Backends backends, @BackendUrl("users") URI users, @BackendUrl("orders") URI ordersUrl) {
             assertThat(backends.all()).extracting(Backend::name).containsExactly("users", "orders");
             assertThat(Http.get(ordersUrl + "/env/USERS_URL").body()).contains(users.toString());
-        }
-    }
-
-    static class InstanceFieldWithScopeCases {
-        @RegisterExtension
-        ManagedBackendExtension api = new ManagedBackendExtension(BackendBuilder.app("apps.hello:app").dir(DIR)
-                .scope(Scope.CLASS));
-
-        @Test
-        void test() {
         }
     }
 
