@@ -21,6 +21,7 @@ import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.crash.CrashGuard;
+import dev.managedbackend.internal.os.AtExit;
 import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.os.OwnerTag;
 
@@ -44,10 +45,14 @@ final class BuiltImages {
 
     private static final ConcurrentMap<Key, Build> BUILDS = new ConcurrentHashMap<>();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    static {
+        // at the class's first use, before any build: one given up at the deadline may still make its image
+        AtExit.run(AtExit.Phase.REMOVE_IMAGES, "remove built images", BuiltImages::removeAll);
+    }
     /** Docker's words for an image it could not get. */
     private static final Pattern PULL_PROBLEM = Pattern.compile(
             "(?i)pull access denied|manifest unknown|not found|no such host|dial tcp|registry");
-    private static volatile boolean hookInstalled;
 
     private BuiltImages() {
     }
@@ -105,7 +110,6 @@ final class BuiltImages {
             CrashGuard.watchImage(image.getDockerImageName(), ContainerLauncher.dockerHost());
             return new Build(image);
         });
-        installHook(); // before the build: one given up at the deadline may still make its image
         String byHand = "docker build -f " + dockerfile + " " + String.join(" ", buildArgs.entrySet().stream()
                 .map(arg -> "--build-arg " + arg.getKey() + "=" + arg.getValue()).toList())
                 + (buildArgs.isEmpty() ? "" : " ") + dockerfile.getParent();
@@ -150,19 +154,6 @@ final class BuiltImages {
                 .withBuildImageCmdModifier(cmd -> cmd.withForcerm(true).withLabels(
                         Map.of(ContainerLauncher.OWNER_LABEL, ContainerLauncher.owner(key.dockerfile().toString()),
                                 ContainerLauncher.JVM_LABEL, OwnerTag.jvmIdentity())));
-    }
-
-    private static void installHook() {
-        if (hookInstalled) {
-            return;
-        }
-        synchronized (BuiltImages.class) {
-            if (!hookInstalled) {
-                Runtime.getRuntime().addShutdownHook(new Thread(BuiltImages::removeAll,
-                        "managed-backend remove built images"));
-                hookInstalled = true;
-            }
-        }
     }
 
     /**

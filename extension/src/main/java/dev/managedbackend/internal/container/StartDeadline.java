@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.os.AtExit;
 import dev.managedbackend.internal.os.JvmIdentity;
 
 /**
@@ -192,7 +193,7 @@ final class StartDeadline {
      */
     private static void installHook() {
         if (HOOK_INSTALLED.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            AtExit.run(AtExit.Phase.STOP, "remove what given-up starts made", () -> {
                 long end = System.nanoTime() + AT_EXIT.toNanos();
                 for (StartDeadline start : List.copyOf(STILL_RUNNING)) {
                     awaitEnd(start.worker, Duration.ofNanos(Math.max(1, end - System.nanoTime())));
@@ -204,7 +205,7 @@ final class StartDeadline {
                         }
                     }
                 }
-            }, "managed-backend remove what given-up starts made"));
+            });
         }
     }
 

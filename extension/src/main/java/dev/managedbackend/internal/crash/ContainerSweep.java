@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 
+import dev.managedbackend.internal.os.AtExit;
 import dev.managedbackend.internal.os.Logs;
 
 /**
@@ -40,8 +41,7 @@ final class ContainerSweep {
         thread.setDaemon(true);
         RUNNING.add(thread);
         if (HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(ContainerSweep::awaitAtExit,
-                    "managed-backend finish the sweep of containers"));
+            AtExit.run(AtExit.Phase.STOP, "finish the sweep of containers", ContainerSweep::awaitAtExit);
         }
         thread.start();
     }

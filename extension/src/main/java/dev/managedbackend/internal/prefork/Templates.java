@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import dev.managedbackend.internal.crash.CrashGuard;
+import dev.managedbackend.internal.os.AtExit;
 import dev.managedbackend.internal.os.ProcessIdentity;
 
 /**
@@ -29,7 +30,10 @@ public final class Templates {
 
     private static final Map<TemplateSpec, Slot> SLOTS = new ConcurrentHashMap<>();
     private static volatile int limit = MAX_RUNNING;
-    private static volatile boolean hookInstalled;
+
+    static {
+        AtExit.run(AtExit.Phase.STOP, "stop prefork templates", Templates::stopAll);
+    }
 
     private Templates() {
     }
@@ -84,17 +88,6 @@ public final class Templates {
             }
         }
     }
-    private static void installHook() {
-        if (hookInstalled) {
-            return;
-        }
-        synchronized (Templates.class) {
-            if (!hookInstalled) {
-                Runtime.getRuntime().addShutdownHook(new Thread(Templates::stopAll, "managed-backend prefork stop"));
-                hookInstalled = true;
-            }
-        }
-    }
 
     /**
      * Stops every template now, in parallel (the shutdown hook does it when the JVM ends); the
@@ -102,17 +95,8 @@ public final class Templates {
      */
     public static void stopAll() {
         // without the slots' locks: at the JVM's end a start may hold one while a template imports
-        List<Thread> stoppers = SLOTS.values().stream().map(Slot::running).flatMap(Optional::stream)
-                .map(template -> new Thread(template::close, "managed-backend stop " + template)).toList();
-        stoppers.forEach(Thread::start);
-        for (Thread stopper : stoppers) {
-            try {
-                stopper.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        AtExit.inParallel(SLOTS.values().stream().map(Slot::running).flatMap(Optional::stream).toList(),
+                template -> "stop " + template, Template::close);
     }
 
     /** The template of one spec, or the lasting reason it has none. */
@@ -142,7 +126,6 @@ public final class Templates {
                 boolean ready;
                 try {
                     if (launched) {
-                        installHook();
                         makeRoom(this);
                         template = Template.launch(spec, guard, logDir);
                     }
