@@ -16,13 +16,14 @@ public final class Stopping {
 
     public static void stop(LaunchedBackend backend) {
         UrlProperty.clear(backend);
-        boolean wasRunning = backend.isRunning();
+        // a container's state is an engine call, up to its bound on a hung engine: asked of processes only
+        boolean exitedAlready = backend.pid().isPresent() && !backend.isRunning();
         long start = System.nanoTime();
         backend.close();
         LOG.info("backend '{}' stopped in {} ms ({}{})", backend.name(),
                 Duration.ofNanos(System.nanoTime() - start).toMillis(),
                 backend.pid().isPresent() ? "pid " + backend.pid().getAsLong()
                         : "container " + backend.containerId().orElse("?"),
-                wasRunning ? "" : ", had exited already");
+                exitedAlready ? ", had exited already" : "");
     }
 }
