@@ -22,6 +22,8 @@ class ReadmeSnippetsIT {
 
     private static final Pattern TAGGED = Pattern.compile("// tag::readme\\[]\\R(.*?)// end::readme\\[]", Pattern.DOTALL);
 
+    private static final Pattern JAVA_BLOCK = Pattern.compile("(?m)^```java\\R(.*?)^```$", Pattern.DOTALL);
+
     @Test
     void taggedSnippetsAreInTheReadmeOrTheGuideVerbatim() throws IOException {
         List<String> pages = pages();
@@ -38,6 +40,30 @@ class ReadmeSnippetsIT {
             }
         }
         assertThat(snippets).isPositive();
+    }
+
+    /** The other way round: every {@code java} block of the pages is a tagged snippet, none written by hand. */
+    @Test
+    void everyJavaBlockOfTheReadmeAndTheGuideIsATaggedSnippet() throws IOException {
+        List<String> snippets = new ArrayList<>();
+        try (Stream<Path> sources = Files.walk(Path.of("src/test/java"))) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher tagged = TAGGED.matcher(Files.readString(source));
+                while (tagged.find()) {
+                    snippets.add(dedented(tagged.group(1)));
+                }
+            }
+        }
+        int blocks = 0;
+        for (String page : pages()) {
+            Matcher java = JAVA_BLOCK.matcher(page);
+            while (java.find()) {
+                blocks++;
+                assertThat(snippets).as("a tagged snippet of src/test/java that is this java block:%n%s", java.group(1))
+                        .contains(java.group(1));
+            }
+        }
+        assertThat(blocks).isPositive();
     }
 
     /** README.md and every Markdown page under docs/. */
