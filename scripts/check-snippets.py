@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks the fenced blocks of README.md and docs/*.md that no Maven test checks (run by scripts/docs.sh).
+"""Checks the fenced blocks of README.md, BENCHMARKS.md and docs/*.md that no Maven test checks (run by scripts/docs.sh).
 
 Which check owns which block, so that none goes unchecked:
   java        every block is a tagged snippet of src/test/java (ReadmeSnippetsIT), compiled and run
@@ -7,8 +7,10 @@ Which check owns which block, so that none goes unchecked:
   properties  loaded as junit-platform.properties and run (ReadmePropertiesTests)
   bash,       run against the sample app with this clone's managed-backend, or listed with the reason
   console     in ShellSnippetsIT.NOT_RUN (src/test/java/dev/managedbackend/sample)
-  no language the failure gallery (docs/failures.md: FailureGalleryTests) and the config file of
-              docs/command-line.md (# backend.conf, loaded by ShellSnippetsIT); nowhere else
+  no language the failure gallery (docs/failures.md: FailureGalleryTests), the config file of
+              docs/command-line.md (# backend.conf, loaded by ShellSnippetsIT) and measured output
+              in BENCHMARKS.md (not a snippet: what a run printed); nowhere else
+  BENCHMARKS.md's commands are benchmark runs of minutes, not run by ShellSnippetsIT
   yaml        here: parsed; the commands and paths it names are the project's
   python      here: parsed; the route it shows is the sample app's
 and here too: every scripts/... file a shell block names exists and is executable.
@@ -28,7 +30,8 @@ problems = []
 
 def blocks():
     """(page, line, language, text) of every fenced block; docs/benchmarks.md is generated, not written."""
-    for page in ["README.md"] + sorted(p for p in glob.glob("docs/**/*.md", recursive=True) if p != "docs/benchmarks.md"):
+    for page in ["README.md", "BENCHMARKS.md"] + sorted(p for p in glob.glob("docs/**/*.md", recursive=True)
+                                                         if p != "docs/benchmarks.md"):
         lines = open(page, encoding="utf-8").read().split("\n")
         start = None
         for number, line in enumerate(lines, 1):
@@ -84,7 +87,7 @@ for page, line, language, text in blocks():
     where = f"{page}:{line}"
     if language not in KNOWN and language != "":
         problems.append(f"{where}: a ```{language} block, which no check covers (known: {', '.join(sorted(KNOWN))})")
-    elif language == "" and page != "docs/failures.md" and not text.startswith("# backend.conf\n"):
+    elif language == "" and page not in ("docs/failures.md", "BENCHMARKS.md") and not text.startswith("# backend.conf\n"):
         problems.append(f"{where}: a block without a language, which no check covers: give it one")
     elif language == "yaml":
         check_yaml(where, text)

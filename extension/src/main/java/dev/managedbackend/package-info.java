@@ -22,7 +22,7 @@
  * {@code Backends}, {@code Scope} and the exceptions are {@code STABLE}. The builder API
  * ({@code BackendBuilder}, {@code ManagedBackendExtension}) and the choices {@code InheritEnv} and
  * {@code Prefork} are {@code EXPERIMENTAL}: they may change in a minor release. Types marked
- * {@code INTERNAL} ({@code BackendEngine}, {@code BackendBuilder.Description}) and the packages
+ * {@code INTERNAL} ({@code BackendEngine}, {@code BackendBuilder.Description} and {@code ComputedEnv}) and the packages
  * {@code dev.managedbackend.engine} and {@code dev.managedbackend.internal} are not API.
  */
 @API(status = STABLE, since = "0.1")

@@ -36,7 +36,9 @@ class ShellSnippetsIT {
 
     /**
      * The one list of shell snippets that are not run here, each with the reason: the page, a
-     * colon, and the block's first line.
+     * colon, and the block's first line. BENCHMARKS.md (and docs/benchmarks.md, made from it) is not
+     * read: its commands are benchmark runs of minutes; scripts/check-snippets.py checks that the
+     * scripts they name exist.
      */
     static final Map<String, String> NOT_RUN = Map.ofEntries(
             Map.entry("README.md: scripts/setup.sh && scripts/verify.sh    # the test command CI runs (.ci/run), "
@@ -86,10 +88,10 @@ class ShellSnippetsIT {
         }
         List<String> run = new ArrayList<>();
         List<String> listed = new ArrayList<>();
-        for (Path page : pages()) {
+        for (Path page : ReadmeSnippetsIT.pagePaths()) {
             Matcher blocks = BLOCK.matcher(Files.readString(page));
             while (blocks.find()) {
-                String key = ROOT.relativize(page) + ": " + blocks.group(2).lines().findFirst().orElse("");
+                String key = page + ": " + blocks.group(2).lines().findFirst().orElse("");
                 if (NOT_RUN.containsKey(key)) {
                     listed.add(key);
                     continue;
@@ -149,14 +151,6 @@ class ShellSnippetsIT {
     /** Numbers and hex ids (ports, pids, times, log names) as N and H; runs of spaces as one. */
     static String normalized(String text) {
         return text.replaceAll("\\b[0-9a-f]{12,}\\b", "H").replaceAll("\\d+", "N").replaceAll(" +", " ").strip();
-    }
-
-    private static List<Path> pages() throws IOException {
-        List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
-        try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
-            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
-        }
-        return pages;
     }
 
     record Result(int exit, String output) {
