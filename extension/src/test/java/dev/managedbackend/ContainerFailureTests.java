@@ -207,6 +207,8 @@ class ContainerFailureTests {
                 .endsWith(". Start Docker, or point DOCKER_HOST at a running engine. Where these tests may run without "
                         + "Docker, set managedbackend.container.skipWithoutDocker=true (junit-platform.properties or -D) "
                         + "to skip them instead of failing.");
+        FailureGalleryTests.assertGalleryShows("needs a Docker engine, and none is reachable", failed.exception(),
+                failed.message());
         assertThat(Duration.ofMillis(failed.millis())).describedAs("time to fail").isLessThan(Duration.ofSeconds(15));
 
         IsolatedRun.Outcome skipped = child.outcome(NoEngineSkippedCases.class);

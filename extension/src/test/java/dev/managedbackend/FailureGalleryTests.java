@@ -18,29 +18,29 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The failure gallery (docs/failures.md) shows what the code prints today: each message there is
- * produced here by a running fixture (most of them the fixtures of the tests that assert the
+ * produced by a running fixture (most of them the fixtures of the tests that assert the
  * message exactly), and its exception type, first line and {@code Command:} line must be the
  * gallery's, apart from what differs from run to run: numbers and hex ids (pids, ports, times,
  * container ids) and absolute paths (the gallery writes {@code <project>/...}). A few parts that
  * depend on the machine (the engine's pull error, the user) are named per entry. The log lines
- * below a message are the app's and uvicorn's, not checked here.
+ * below a message are the app's and uvicorn's, not checked here. The three that need a child JVM
+ * are compared by the tests that make them ({@link #PRODUCED_ELSEWHERE}).
  */
 @ExtendWith(OwnProcesses.class)
 class FailureGalleryTests {
 
     /**
-     * The gallery's messages not produced here, with the reason and the test that asserts them:
-     * each needs a child JVM with an environment of its own (no engine, a registry that never
-     * answers, a slow build).
+     * The gallery's messages produced by other tests, each in a child JVM with an environment of its
+     * own (no engine, a registry that never answers, a slow build); those tests compare what their
+     * child says with the gallery through {@link #assertGalleryShows}.
      */
-    static final Map<String, String> NOT_PRODUCED = Map.of(
+    static final Map<String, String> PRODUCED_ELSEWHERE = Map.of(
             "needs a Docker engine, and none is reachable",
-            "a child JVM with no engine: ContainerFailureTests#withoutAnEngineTheStartFailsFastOrSkipsWhereAskedTo",
+            "ContainerFailureTests#withoutAnEngineTheStartFailsFastOrSkipsWhereAskedTo",
             "Testcontainers was still starting its Ryuk reaper",
-            "a child JVM with Ryuk on a registry that never answers: "
-                    + "ContainerTimeoutTests#withRyukOnARegistryThatDoesNotAnswerTheStartFailsAtItsBoundNamingRyuk",
+            "ContainerTimeoutTests#withRyukOnARegistryThatDoesNotAnswerTheStartFailsAtItsBoundNamingRyuk",
             "it was still building dockerfile",
-            "a child JVM whose build outlasts 5 s: ContainerTimeoutTests#aSlowBuildIsGivenUpAtTheBoundAndLeavesNothing");
+            "ContainerTimeoutTests#aSlowBuildIsGivenUpAtTheBoundAndLeavesNothing");
 
     private static final Pattern BLOCK = Pattern.compile("(?m)^```\\R(.*?)^```$", Pattern.DOTALL);
 
@@ -60,7 +60,7 @@ class FailureGalleryTests {
                 "apps.unhealthy:app", "healthPath = \"/helth\"", "apps.silent:app", "a foreign process",
                 "exactly one of app", "(image sample-fastapi:dev) (container", "could not be pulled",
                 "cannot hold a URL"));
-        markers.addAll(NOT_PRODUCED.keySet());
+        markers.addAll(PRODUCED_ELSEWHERE.keySet());
         for (String entry : entries) {
             assertThat(markers.stream().filter(entry::contains)).describedAs("the marker of the gallery entry%n%s", entry)
                     .hasSize(1);
@@ -105,13 +105,23 @@ class FailureGalleryTests {
     }
 
     /** The gallery's entry that contains {@code marker} is what {@code failure} says, {@code varying} aside. */
-    private void assertShown(String marker, Throwable failure, String... varying) throws IOException {
+    private static void assertShown(String marker, Throwable failure, String... varying) throws IOException {
+        assertGalleryShows(marker, failure.getClass().getName(), failure.getMessage(), varying);
+    }
+
+    /**
+     * The gallery's entry that contains {@code marker} shows an {@code exception} with this
+     * {@code message}: the same first line and {@code Command:} line, placeholders and {@code varying}
+     * parts (regular expressions) aside.
+     */
+    static void assertGalleryShows(String marker, String exception, String message, String... varying)
+            throws IOException {
         String entry = gallery().stream().filter(e -> e.contains(marker)).findFirst()
-                .orElseThrow(() -> new AssertionError("no gallery entry shows " + marker));
+                .orElseThrow(() -> new AssertionError("no entry of docs/failures.md shows " + marker));
         String shown = entry.lines().findFirst().orElseThrow();
-        assertThat(shown).startsWith(failure.getClass().getName() + ": ");
-        String actual = failure.getClass().getName() + ": " + failure.getMessage();
-        assertThat(normalized(firstLine(actual), varying)).describedAs("the gallery shows%n%s%nthe code says%n%s",
+        assertThat(shown).startsWith(exception + ": ");
+        String actual = exception + ": " + message;
+        assertThat(normalized(firstLine(actual), varying)).describedAs("docs/failures.md shows%n%s%nthe code says%n%s",
                 shown, actual).isEqualTo(normalized(shown, varying));
         assertThat(normalized(commandLine(actual), varying)).describedAs("the Command: line of%n%s", actual)
                 .isEqualTo(normalized(commandLine(entry), varying));
