@@ -18,12 +18,14 @@
  *   <li>{@link dev.managedbackend.Scope}: how long a backend lives and which tests share it.</li>
  * </ul>
  *
- * <p>Status, as marked by {@code @API} on each type: the annotation, injection, {@code Backend},
- * {@code Backends}, {@code Scope} and the exceptions are {@code STABLE}. The builder API
- * ({@code BackendBuilder}, {@code ManagedBackendExtension}) and the choices {@code InheritEnv} and
- * {@code Prefork} are {@code EXPERIMENTAL}: they may change in a minor release. Types marked
- * {@code INTERNAL} ({@code BackendEngine}, {@code BackendBuilder.Description} and {@code ComputedEnv}) and the packages
- * {@code dev.managedbackend.engine} and {@code dev.managedbackend.internal} are not API.
+ * <p>Status, as marked by {@code @API} on each type. {@code STABLE}: {@code ManagedBackend} and
+ * {@code ManagedBackends}, {@code BackendUrl}, {@code Backend}, {@code Backends}, {@code Scope}
+ * and the exceptions {@code BackendConfigurationException}, {@code BackendStartException} and
+ * {@code BackendNotRunningException}. {@code EXPERIMENTAL}, which may change in a minor release:
+ * the builder API, {@code BackendBuilder} and {@code ManagedBackendExtension}, and the choices
+ * {@code InheritEnv} and {@code Prefork}. {@code INTERNAL}, not API: {@code BackendEngine},
+ * {@code BackendBuilder.Description} and {@code BackendBuilder.ComputedEnv}, and the packages
+ * {@code dev.managedbackend.engine} and {@code dev.managedbackend.internal}.
  */
 @API(status = STABLE, since = "0.1")
 package dev.managedbackend;
