@@ -96,9 +96,8 @@ class ShellSnippetsIT {
                     listed.add(key);
                     continue;
                 }
-                Path folder = Files.createTempDirectory(temp, "snippet");
+                Sandbox sandbox = new Sandbox(Files.createTempDirectory(temp, "snippet"));
                 try {
-                    Sandbox sandbox = new Sandbox(folder);
                     if (GIVEN.containsKey(key)) {
                         assertThat(sandbox.bash(GIVEN.get(key)).exit).describedAs("given for %s", key).isZero();
                     }
@@ -109,7 +108,7 @@ class ShellSnippetsIT {
                         checkConsole(sandbox, key, blocks.group(2));
                     }
                 } finally {
-                    new Sandbox(folder).bash("managed-backend stop api >/dev/null 2>&1 || true");
+                    sandbox.bash("managed-backend stop --all >/dev/null 2>&1 || true"); // whatever the block started
                 }
                 run.add(key);
             }
@@ -166,9 +165,6 @@ class ShellSnippetsIT {
             home = folder.resolve("home/me");
             project = home.resolve("shop");
             tools = folder.resolve("tools");
-            if (Files.isDirectory(project)) {
-                return;
-            }
             Files.createDirectories(project.resolve("web"));
             Files.createDirectories(project.resolve("tests/e2e"));
             Files.createDirectories(tools);
