@@ -29,7 +29,9 @@ done
 
 for version in "${versions[@]}"; do
     echo "=== junit-matrix: Jupiter $version: sample suite against the published jar"
-    scripts/verify.sh -q -DskipExtensionTests -Dsample.junit.version="$version" "$@"
+    # the docs' shell snippets (ShellSnippetsIT, ~45 s) run no JUnit: scripts/verify.sh runs them once
+    scripts/verify.sh -q -DskipExtensionTests -Dsample.junit.version="$version" \
+        '-Dsample.excluded=**/ShellSnippetsIT.java' "$@"
     echo "=== junit-matrix: Jupiter $version: extension tests ($($full && echo all || echo JUnit-sensitive))"
     if $full; then
         scripts/verify.sh -q -pl extension -Djunit.version="$version" "$@"

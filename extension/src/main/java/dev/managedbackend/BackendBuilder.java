@@ -241,13 +241,14 @@ public final class BackendBuilder {
     }
 
     /**
-     * As {@link ManagedBackend#inheritEnv()}.
+     * As {@link ManagedBackend#inheritEnv()}; {@link InheritEnv#DEFAULT} (as if not set) leaves it
+     * to the configured {@value ManagedBackend#INHERIT_ENV_PROPERTY_NAME}.
      *
      * @param inheritEnv what the backend inherits
      * @return this builder
      */
     public BackendBuilder inheritEnv(InheritEnv inheritEnv) {
-        this.inheritEnv = Objects.requireNonNull(inheritEnv, "inheritEnv");
+        this.inheritEnv = Objects.requireNonNull(inheritEnv, "inheritEnv") == InheritEnv.DEFAULT ? null : inheritEnv;
         return this;
     }
 
@@ -266,14 +267,15 @@ public final class BackendBuilder {
 
     /**
      * As {@link ManagedBackend#scope()}, for a builder on a static {@code @RegisterExtension}
-     * field ({@code CLASS} if not set; {@code RUN} shares it like the annotation does). One on an
-     * instance field is a fresh backend per test.
+     * field; {@code RUN} shares it like the annotation does. {@link Scope#DEFAULT} means what it
+     * means in the annotation, "not set": the configured {@value ManagedBackend#SCOPE_PROPERTY_NAME},
+     * else {@code CLASS}. One on an instance field is a fresh backend per test.
      *
      * @param scope the scope
      * @return this builder
      */
     public BackendBuilder scope(Scope scope) {
-        this.scope = Objects.requireNonNull(scope, "scope");
+        this.scope = Objects.requireNonNull(scope, "scope") == Scope.DEFAULT ? null : scope;
         return this;
     }
 
@@ -317,8 +319,8 @@ public final class BackendBuilder {
      * @param port                  as {@link #port(int)}, 0 if not set
      * @param startupTimeoutSeconds as {@link #startupTimeoutSeconds(int)}
      * @param env                   each a {@code KEY=VALUE} string or a {@link ComputedEnv}, in order
-     * @param inheritEnv            as {@link #inheritEnv(InheritEnv)}
-     * @param scope                 as {@link #scope(Scope)}
+     * @param inheritEnv            as {@link #inheritEnv(InheritEnv)}, null for {@link InheritEnv#DEFAULT}
+     * @param scope                 as {@link #scope(Scope)}, null for {@link Scope#DEFAULT}
      * @param prefork               as {@link #prefork(Prefork)}, null for {@link Prefork#DEFAULT}
      */
     @API(status = INTERNAL, since = "0.1")

@@ -94,7 +94,6 @@ class CommandModeTests {
 
     @Test
     void aServerThatIgnoresSigtermIsKilledAfterTheGracePeriod() {
-        long start = System.nanoTime();
         EngineExecutionResults results = TestKit.run(Map.of(ManagedBackend.STOP_TIMEOUT_PROPERTY_NAME, "1"),
                 StubbornCases.class);
         Duration teardown = Duration.ofNanos(System.nanoTime() - (Long) SEEN.get("test ended"));
@@ -102,9 +101,9 @@ class CommandModeTests {
         TestKit.assertAllPassed(results, 1);
         assertThat(SEEN.get("ignores TERM")).describedAs("SigIgn of the server").isEqualTo(true);
         assertThat(OwnProcesses.isAlive((Long) SEEN.get("pid"))).isFalse();
+        // at least the 1 s grace; without the SIGKILL after it, the stop would never end (60 s: a loaded machine)
         assertThat(teardown).describedAs("1 s grace, then SIGKILL")
-                .isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+                .isBetween(Duration.ofMillis(900), Duration.ofSeconds(60));
     }
 
     @ManagedBackend(dir = DIR, command = {"python3", "-m", "http.server", "{port}", "--bind", "{host}"},

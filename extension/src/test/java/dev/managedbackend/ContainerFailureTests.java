@@ -2,7 +2,6 @@ package dev.managedbackend;
 
 import static dev.managedbackend.ContainerModeTests.IMAGE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.net.StandardProtocolFamily;
@@ -189,7 +188,9 @@ class ContainerFailureTests {
      */
     @Test
     void withoutAnEngineTheStartFailsFastOrSkipsWhereAskedTo(@TempDir Path temp) throws Exception {
-        assumeTrue(canHideTheEngine(), "needs root and unshare to hide the Docker socket from a child JVM");
+        // never skipped: a skip would count as a pass where the test cannot run
+        assertThat(canHideTheEngine()).describedAs("root and unshare, to hide the Docker socket from a child JVM")
+                .isTrue();
         Path closedSocket = temp.resolve("docker.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(closedSocket)); // bound, then closed: connections are refused
@@ -214,6 +215,8 @@ class ContainerFailureTests {
                 .endsWith(". Start Docker, or point DOCKER_HOST at a running engine. Where these tests may run without "
                         + "Docker, set managedbackend.container.skipWithoutDocker=true (junit-platform.properties or -D) "
                         + "to skip them instead of failing.");
+        FailureGalleryTests.assertGalleryShows("needs a Docker engine, and none is reachable", failed.exception(),
+                failed.message());
         // the fixture's timeout is the default 60 s: failing before it means the missing engine was recognised
         assertThat(Duration.ofMillis(failed.millis())).describedAs("time to fail").isLessThan(Duration.ofSeconds(60));
 

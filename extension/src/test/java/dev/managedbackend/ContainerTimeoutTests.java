@@ -93,6 +93,11 @@ class ContainerTimeoutTests {
                         + "variable TESTCONTAINERS_RYUK_DISABLED=true: the extension removes its containers itself; else "
                         + "pull it beforehand (docker pull " + ryuk + "), or raise startupTimeoutSeconds (it bounds the "
                         + "whole start, Testcontainers' preparation included).");
+                if (fixture == RyukCases.class) { // the gallery's: Ryuk's own image, and no TESTCONTAINERS_HOST_OVERRIDE
+                    FailureGalleryTests.assertGalleryShows("Testcontainers was still starting its Ryuk reaper",
+                            outcome.exception(), outcome.message(), "(?<=image )[^)]+", "(?<=docker pull )[^)]+",
+                            "(?<=included\\)\\.).*");
+                }
                 assertBounded(outcome, fixture, bound);
             }
             assertThat(registry.connections()).describedAs("connections of the engine to the Ryuk image's registry")
@@ -166,6 +171,8 @@ class ContainerTimeoutTests {
                 + "the image beforehand and use image = \"\\.\\.\\.\"\\. Run the same build by hand to see which step "
                 + "takes long: docker build -f " + dockerfile + " .*" + dockerfile.getParent() + "\\.\\R"
                 + "Log /\\S+\\.log, last lines:\\R.*\\[managed-backend\\] building " + dockerfile + ".*");
+        FailureGalleryTests.assertGalleryShows("it was still building dockerfile", outcome.exception(),
+                outcome.message(), "no build arguments|build arguments \\{[^}]*\\}", "--build-arg \\S+ ");
         assertBounded(outcome, SlowBuildCases.class);
         System.out.printf("[timeout] slow build: failed after %d ms (bound %d s)%n", outcome.millis(), BOUND.toSeconds());
         assertNothingLeftBy(child.pid());

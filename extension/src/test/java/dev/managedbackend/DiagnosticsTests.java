@@ -122,7 +122,7 @@ class DiagnosticsTests {
         assertThat(System.getProperty("managedbackend.api.url")).isNull();
     }
 
-    private static Process listenOn(int port, Map<String, String> env) throws Exception {
+    static Process listenOn(int port, Map<String, String> env) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("python3", "-m", "http.server", Integer.toString(port), "--bind",
                 "127.0.0.1").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().remove("MANAGED_BACKEND_OWNER");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,6 +51,22 @@ class FieldScopeTests {
         StaticRunCases.pids.clear();
         TestKit.assertAllPassed(TestKit.run(StaticRunCases.class, OtherStaticRunCases.class), 2);
         assertThat(StaticRunCases.pids).hasSize(1);
+    }
+
+    /** {@code scope(Scope.DEFAULT)} means what the annotation's DEFAULT means: the configured scope, else CLASS. */
+    @Test
+    void staticDefaultTakesTheConfiguredScope() {
+        StaticDefaultCases.pids.clear();
+        TestKit.assertAllPassed(TestKit.run(Map.of(ManagedBackend.SCOPE_PROPERTY_NAME, "method"),
+                StaticDefaultCases.class), 2);
+        assertThat(StaticDefaultCases.pids).hasSize(2).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void staticDefaultIsOneBackendForTheClassWhenNoScopeIsConfigured() {
+        StaticDefaultCases.pids.clear();
+        TestKit.assertAllPassed(TestKit.run(StaticDefaultCases.class), 2);
+        assertThat(StaticDefaultCases.pids).hasSize(2).containsOnly(StaticDefaultCases.pids.get(0));
     }
 
     @Test
@@ -139,6 +156,23 @@ class FieldScopeTests {
         @Test
         void second(Backend backend) {
             assertThat(api.backend()).isSameAs(backend);
+            pids.add(backend.pid().getAsLong());
+        }
+    }
+
+    static class StaticDefaultCases {
+        static final List<Long> pids = new CopyOnWriteArrayList<>();
+
+        @RegisterExtension
+        static ManagedBackendExtension api = new ManagedBackendExtension(hello().scope(Scope.DEFAULT));
+
+        @Test
+        void first(Backend backend) {
+            pids.add(backend.pid().getAsLong());
+        }
+
+        @Test
+        void second(Backend backend) {
             pids.add(backend.pid().getAsLong());
         }
     }

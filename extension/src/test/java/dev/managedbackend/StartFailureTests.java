@@ -42,7 +42,7 @@ class StartFailureTests {
                 + "{...}  |     import module_that_does_not_exist  # noqa: F401" + NL
                 + "{...}  | ModuleNotFoundError: No module named 'module_that_does_not_exist'");
         failure.assertStoppedAndLogged(message);
-        assertThat(failure.took).isLessThan(Duration.ofSeconds(10)); // the timeout is the default 60 s
+        failure.assertNotWaitedOut(Duration.ofSeconds(60)); // the default startupTimeoutSeconds
     }
 
     @Test
@@ -100,7 +100,7 @@ class StartFailureTests {
                 + "--host 127.0.0.1  (in " + APPS + ")" + NL
                 + "{...}\"GET /health HTTP/1.1\" 500 Internal Server Error{...}");
         failure.assertStoppedAndLogged(message);
-        assertThat(failure.took).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+        failure.assertGivenUpAt(Duration.ofSeconds(4));
     }
 
     @Test
@@ -115,7 +115,7 @@ class StartFailureTests {
                 + "Log {log}, last lines:" + NL
                 + "  | [managed-backend] starting {...}");
         failure.assertStoppedAndLogged(message);
-        assertThat(failure.took).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+        failure.assertGivenUpAt(Duration.ofSeconds(4));
     }
 
     @Test
@@ -160,7 +160,7 @@ class StartFailureTests {
                 + "  | [managed-backend] starting sh -c echo boom; exit 3  (in " + APPS + ")" + NL
                 + "  | boom");
         failure.assertStoppedAndLogged(message);
-        assertThat(failure.took).isLessThan(Duration.ofSeconds(2));
+        failure.assertNotWaitedOut(Duration.ofSeconds(60)); // the default startupTimeoutSeconds
     }
 
     @Test
@@ -187,7 +187,7 @@ class StartFailureTests {
                 + "process, which managed-backend never touches. A fixed port is used as given, never replaced: stop "
                 + "what holds port 19876, choose another port, or leave port out (0) to let the extension pick a "
                 + "free one.");
-        assertThat(failure.took).isLessThan(Duration.ofSeconds(2)); // the timeout is 30 s
+        failure.assertNotWaitedOut(Duration.ofSeconds(30)); // the fixture's startupTimeoutSeconds
     }
 
     /** How the class of a fixture failed. */
@@ -199,6 +199,20 @@ class StartFailureTests {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(failure).isExactlyInstanceOf(BackendStartException.class);
             return new Failure(failure.getMessage(), took);
+        }
+
+        /**
+         * Failed before its startup timeout: the cause was recognised, not waited out. How much sooner
+         * depends on the machine's load, so that is not asserted.
+         */
+        void assertNotWaitedOut(Duration startupTimeout) {
+            assertThat(took).describedAs("time to fail").isLessThan(startupTimeout);
+        }
+
+        /** Given up at its startup timeout, not before, and not hung beyond it (60 s of room for a loaded machine). */
+        void assertGivenUpAt(Duration startupTimeout) {
+            assertThat(took).describedAs("time to fail").isGreaterThanOrEqualTo(startupTimeout)
+                    .isLessThan(startupTimeout.plusSeconds(60));
         }
 
         /** The pid the message names is gone, and the log it names holds the lines it shows. */

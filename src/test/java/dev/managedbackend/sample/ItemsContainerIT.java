@@ -24,7 +24,9 @@ import okhttp3.Response;
  */
 // README: container mode
 @ExtendWith(TeardownCheck.class)
+// tag::readme[]
 @ManagedBackend(dockerfile = "sample-fastapi/Dockerfile", env = "FEATURE_FLAG=on")
+// end::readme[]
 class ItemsContainerIT {
 
     private static final MediaType JSON = MediaType.get("application/json");

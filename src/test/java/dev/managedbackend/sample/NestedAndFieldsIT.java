@@ -23,11 +23,13 @@ import okhttp3.Response;
 @ManagedBackend(app = "app.main:app", dir = "sample-fastapi", env = "FEATURE_FLAG=on")
 class NestedAndFieldsIT {
 
+    // tag::readme[]
     @BackendUrl
-    static HttpUrl sharedApi;
+    static HttpUrl sharedApi; // OkHttp's form: http://127.0.0.1:41234/, extend it with resolve("/items")
 
     @BackendUrl
-    URL api;
+    URL api; // URI, URL, String: http://127.0.0.1:41234, no trailing slash: api + "/items"
+    // end::readme[]
 
     static long outerPid;
 
@@ -50,6 +52,7 @@ class NestedAndFieldsIT {
         }
     }
 
+    // tag::readme[]
     @Nested
     class WhenNested {
         @Test
@@ -58,4 +61,5 @@ class NestedAndFieldsIT {
             assertThat(api).isNotNull(); // the outer instance's field is filled for nested tests too
         }
     }
+    // end::readme[]
 }

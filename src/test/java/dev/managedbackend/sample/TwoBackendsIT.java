@@ -20,8 +20,10 @@ import okhttp3.Response;
 
 /** Two named backends of one class: separate processes, ports and state. */
 @ExtendWith(TeardownCheck.class)
+// tag::readme[]
 @ManagedBackend(name = "left", app = "app.main:app", dir = "sample-fastapi")
 @ManagedBackend(name = "right", app = "app.main:app", dir = "sample-fastapi")
+// end::readme[]
 class TwoBackendsIT {
 
     private final OkHttpClient http = new OkHttpClient();
@@ -31,6 +33,7 @@ class TwoBackendsIT {
         backends.all().forEach(backend -> TeardownCheck.watch(TwoBackendsIT.class, backend));
     }
 
+    // tag::readme[]
     @Test
     void stateIsSeparate(@BackendUrl("left") URI left, @BackendUrl("right") URI right) throws IOException {
         assertThat(left.getPort()).isNotEqualTo(right.getPort());
@@ -41,4 +44,5 @@ class TwoBackendsIT {
             assertThat(response.body().string()).doesNotContain("only-left");
         }
     }
+    // end::readme[]
 }
