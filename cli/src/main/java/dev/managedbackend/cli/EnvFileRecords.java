@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
-import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.terminal.StateFolderNotPrivate;
 
 /**
  * The {@code --env-file} edit of each backend that {@code start} started, kept beside its ledger
@@ -32,7 +32,7 @@ final class EnvFileRecords {
     }
 
     /** Keeps {@code edit} for the backend {@code name}; an earlier edit of the same file and key is kept instead. */
-    static void keep(Path stateDir, String name, EnvFile.Edit edit) throws IOException, PrivateFolder.NotPrivate {
+    static void keep(Path stateDir, String name, EnvFile.Edit edit) throws IOException, StateFolderNotPrivate {
         Optional<EnvFile.Edit> earlier = find(stateDir, name);
         if (earlier.isPresent() && earlier.get().file().equals(edit.file()) && earlier.get().key().equals(edit.key())
                 && edit.previous().stream().allMatch(line -> line.strip().endsWith("=" + earlier.get().value()))) {
@@ -66,7 +66,7 @@ final class EnvFileRecords {
     }
 
     /** The edit kept for {@code name}, if any. */
-    static Optional<EnvFile.Edit> find(Path stateDir, String name) throws IOException, PrivateFolder.NotPrivate {
+    static Optional<EnvFile.Edit> find(Path stateDir, String name) throws IOException, StateFolderNotPrivate {
         Path file = folder(stateDir).resolve(fileName(name));
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
@@ -88,13 +88,13 @@ final class EnvFileRecords {
     }
 
     /** Forgets the edit kept for {@code name}. */
-    static void forget(Path stateDir, String name) throws IOException, PrivateFolder.NotPrivate {
+    static void forget(Path stateDir, String name) throws IOException, StateFolderNotPrivate {
         Files.deleteIfExists(folder(stateDir).resolve(fileName(name)));
     }
 
-    private static Path folder(Path stateDir) throws PrivateFolder.NotPrivate {
-        PrivateFolder.ensure(stateDir, "The managed-backend state folder");
-        return PrivateFolder.ensure(stateDir.resolve("env-files"), "The managed-backend state folder's env-files");
+    private static Path folder(Path stateDir) throws StateFolderNotPrivate {
+        StateFolderNotPrivate.ensure(stateDir, "The managed-backend state folder");
+        return StateFolderNotPrivate.ensure(stateDir.resolve("env-files"), "The managed-backend state folder's env-files");
     }
 
     /** The backend's name as a file name: letters, digits, {@code -} and {@code _} kept, the rest as {@code %XX}. */

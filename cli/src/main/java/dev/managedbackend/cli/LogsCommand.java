@@ -8,10 +8,9 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.crash.DetachedBackends;
-import dev.managedbackend.internal.os.PrivateFolder;
-import dev.managedbackend.internal.os.ProcessIdentity;
+import dev.managedbackend.terminal.DetachedBackend;
+import dev.managedbackend.terminal.StateFolderNotPrivate;
+import dev.managedbackend.terminal.TerminalSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,18 +42,18 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = common.settings();
+        TerminalSettings settings = common.settings();
         String wanted = name == null ? "default" : name;
-        List<DetachedBackends.Found> known;
+        List<DetachedBackend> known;
         try {
-            known = DetachedBackends.list(settings.stateDir());
-        } catch (PrivateFolder.NotPrivate e) {
+            known = DetachedBackend.list(settings.stateDir());
+        } catch (StateFolderNotPrivate e) {
             throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
         }
-        DetachedBackends.Found backend = known.stream().filter(found -> found.name().equals(wanted))
+        DetachedBackend backend = known.stream().filter(found -> found.name().equals(wanted))
                 .reduce((older, newer) -> newer).orElseThrow(() -> new ManagedBackendCli.Failure("no backend '" + wanted
                         + "' is known" + (known.isEmpty() ? " (none that start started runs)" : " (known: "
-                                + String.join(", ", known.stream().map(DetachedBackends.Found::name).distinct()
+                                + String.join(", ", known.stream().map(DetachedBackend::name).distinct()
                                         .toList()) + ")") + "; managed-backend status lists them"));
         if (!Files.isReadable(backend.logFile())) {
             throw new ManagedBackendCli.Failure("the log of backend '" + wanted + "', " + backend.logFile()
@@ -63,7 +62,7 @@ final class LogsCommand implements Callable<Integer> {
         PrintStream out = System.out;
         try (InputStream log = Files.newInputStream(backend.logFile())) {
             copy(log, out);
-            while (follow && ProcessIdentity.isAlive(backend.pid(), backend.pidStart())) {
+            while (follow && backend.runsNow()) {
                 Thread.sleep(FOLLOW_POLL_MILLIS);
                 copy(log, out);
             }

@@ -4,19 +4,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.managedbackend.Backend;
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.os.OshiProcessTable;
-import dev.managedbackend.internal.os.OwnerTag;
-import dev.managedbackend.internal.os.ProcessIdentity;
-import dev.managedbackend.internal.os.ProcessStopper;
+import dev.managedbackend.terminal.DetachedStart;
+import dev.managedbackend.terminal.RunChildren;
+import dev.managedbackend.terminal.TerminalSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -53,9 +49,9 @@ final class RunCommand extends BackendCommand {
             return problem.get().exit();
         }
         if (!backend.isContainer()) {
-            builder.env(OwnerTag.DETACHED_VARIABLE, ""); // a run's backend does not outlive it, whatever it inherits
+            builder.env(DetachedStart.VARIABLE, ""); // a run's backend does not outlive it, whatever it inherits
         }
-        Settings settings = common.settings();
+        TerminalSettings settings = common.settings();
         PrintWriter err = command().getErr();
         if (backend.envFile != null) {
             try {
@@ -101,15 +97,15 @@ final class RunCommand extends BackendCommand {
     private int runCommand(String url, Duration grace, PrintWriter err) {
         ProcessBuilder builder = new ProcessBuilder(cmd).inheritIO();
         Map<String, String> env = builder.environment();
-        env.remove(OwnerTag.DETACHED_VARIABLE);
+        env.remove(DetachedStart.VARIABLE);
         env.put("MANAGED_BACKEND_URL", url);
         env.put("MANAGED_BACKEND_" + backend.name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_URL", url);
         if (backend.envKey != null) {
             env.put(backend.envKey, url);
         }
         // this JVM's tag: its watchdog stops CMD too if this JVM is killed
-        String tag = OwnerTag.of("run: " + backend.name + " command");
-        env.put(OwnerTag.VARIABLE, tag);
+        String tag = RunChildren.tag("run: " + backend.name + " command");
+        env.put(RunChildren.TAG_VARIABLE, tag);
         AtomicReference<Process> child = new AtomicReference<>();
         Thread hook = new Thread(() -> stop(child.get(), tag, grace), "managed-backend run: stop the command");
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C or SIGTERM to this JVM: CMD goes too
@@ -141,25 +137,18 @@ final class RunCommand extends BackendCommand {
     /** SIGTERM to CMD, {@code grace}, SIGKILL: the one stop routine, for the child this JVM launched with {@code tag}. */
     private static void stop(Process process, String tag, Duration grace) {
         if (process != null && process.isAlive()) {
-            ProcessStopper.stopChild(process, tag, grace);
+            RunChildren.stop(process, tag, grace);
         }
     }
 
     /** What CMD started and left running (it carries CMD's tag): stopped by the one stop routine. */
     private static void stopLeftovers(String tag, PrintWriter err) {
-        if (!ProcessIdentity.hasProc()) {
-            return; // no environments to read; the backend's own stop still runs
-        }
-        Map<ProcessHandle, String> left = new LinkedHashMap<>();
-        OshiProcessTable.create().withTags(Set.of(tag)).keySet()
-                .forEach(pid -> ProcessHandle.of(pid).ifPresent(handle -> left.put(handle, tag)));
-        if (left.isEmpty()) {
+        RunChildren.Leftovers left = RunChildren.stopLeftovers(tag, LEFTOVER_GRACE);
+        if (left.found().isEmpty()) {
             return;
         }
-        List<ProcessHandle> survivors = ProcessStopper.stopTagged(left, LEFTOVER_GRACE);
-        err.println("[managed-backend] stopped what the command left running: processes "
-                + left.keySet().stream().map(ProcessHandle::pid).sorted().toList()
-                + (survivors.isEmpty() ? "" : "; still running: " + survivors.stream().map(ProcessHandle::pid).toList()));
+        err.println("[managed-backend] stopped what the command left running: processes " + left.found()
+                + (left.survivors().isEmpty() ? "" : "; still running: " + left.survivors()));
         err.flush();
     }
 }

@@ -5,12 +5,10 @@ import java.io.PrintWriter;
 import java.util.Optional;
 
 import dev.managedbackend.Backend;
-import dev.managedbackend.internal.RunningBackend;
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.crash.CrashGuard;
-import dev.managedbackend.internal.crash.DetachedBackends;
-import dev.managedbackend.internal.os.OwnerTag;
-import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.terminal.DetachedBackend;
+import dev.managedbackend.terminal.DetachedStart;
+import dev.managedbackend.terminal.StateFolderNotPrivate;
+import dev.managedbackend.terminal.TerminalSettings;
 import picocli.CommandLine.Command;
 
 /**
@@ -38,8 +36,8 @@ final class StartCommand extends BackendCommand {
             throw usage("--env-key " + backend.envKey + " names the key that --env-file sets, but --env-file is "
                     + "missing; add --env-file PATH (e.g. --env-file web/.env.local)");
         }
-        if (!CrashGuard.enabled()) {
-            throw usage("-D" + CrashGuard.ENABLED_PROPERTY + "=false: a backend that outlives this command needs the "
+        if (!DetachedStart.possible()) {
+            throw usage("-D" + DetachedStart.CRASH_GUARD_PROPERTY + "=false: a backend that outlives this command needs the "
                     + "crash ledger, which that turns off; remove it");
         }
         if (backend.envFile != null) {
@@ -49,15 +47,15 @@ final class StartCommand extends BackendCommand {
                 throw usage(e.getMessage());
             }
         }
-        var builder = builder().env(OwnerTag.DETACHED_VARIABLE, "1");
-        Settings settings = common.settings();
+        var builder = builder().env(DetachedStart.VARIABLE, "1");
+        TerminalSettings settings = common.settings();
         PrintWriter err = command().getErr();
         Backend started;
-        try (AutoCloseable reserved = DetachedBackends.reserveName(settings.stateDir(), backend.name)) {
-            Optional<DetachedBackends.Found> running = DetachedBackends.list(settings.stateDir()).stream()
+        try (AutoCloseable reserved = DetachedStart.reserveName(settings.stateDir(), backend.name)) {
+            Optional<DetachedBackend> running = DetachedBackend.list(settings.stateDir()).stream()
                     .filter(found -> found.alive() && found.name().equals(backend.name)).findFirst();
             if (running.isPresent()) {
-                DetachedBackends.Found other = running.get();
+                DetachedBackend other = running.get();
                 throw new ManagedBackendCli.Failure("backend '" + backend.name + "' is already running (pid "
                         + other.pid() + ", " + other.url() + ", up " + Durations.human(other.started()) + "): stop it "
                         + "first with managed-backend stop " + Messages.shellWord(backend.name) + common.stateDirOption()
@@ -72,7 +70,7 @@ final class StartCommand extends BackendCommand {
                             started.baseUrl().toString());
                     try {
                         EnvFileRecords.keep(settings.stateDir(), backend.name, edit);
-                    } catch (IOException | PrivateFolder.NotPrivate e) {
+                    } catch (IOException | StateFolderNotPrivate e) {
                         EnvFile.restore(edit);
                         throw new IOException("what to give back on stop could not be kept in the state folder: "
                                 + e.getMessage(), e);
@@ -81,7 +79,7 @@ final class StartCommand extends BackendCommand {
                             + "=" + started.baseUrl() + " in " + backend.envFile + "; managed-backend stop "
                             + (edit.previous().isEmpty() ? "removes it again" : "gives it back its value before start"));
                 }
-                ((RunningBackend) started).detach();
+                DetachedStart.handOver(started);
             } catch (IOException | EnvFile.Refused | RuntimeException e) {
                 started.close();
                 throw new ManagedBackendCli.Failure("backend '" + backend.name + "' was ready at " + started.baseUrl()
@@ -89,7 +87,7 @@ final class StartCommand extends BackendCommand {
                                 : "--env-file " + backend.envFile + " could not be edited: " + e.getMessage())
                         + ". It was stopped.", e);
             }
-        } catch (PrivateFolder.NotPrivate e) {
+        } catch (StateFolderNotPrivate e) {
             throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
         } catch (IOException | RuntimeException e) {
             throw e;

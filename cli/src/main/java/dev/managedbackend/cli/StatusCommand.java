@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.crash.DetachedBackends;
-import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.terminal.DetachedBackend;
+import dev.managedbackend.terminal.HealthNow;
+import dev.managedbackend.terminal.StateFolderNotPrivate;
+import dev.managedbackend.terminal.TerminalSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     /** One line of the report. */
-    record Row(DetachedBackends.Found backend, String state, Health.Result health, Duration uptime) {
+    record Row(DetachedBackend backend, String state, HealthNow.Result health, Duration uptime) {
         boolean healthy() {
             return backend.alive() && health.healthy();
         }
@@ -45,20 +46,20 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = common.settings();
-        List<DetachedBackends.Found> found;
+        TerminalSettings settings = common.settings();
+        List<DetachedBackend> found;
         try {
-            found = DetachedBackends.list(settings.stateDir());
-        } catch (PrivateFolder.NotPrivate e) {
+            found = DetachedBackend.list(settings.stateDir());
+        } catch (StateFolderNotPrivate e) {
             throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
         }
         List<Row> rows = new ArrayList<>();
-        for (DetachedBackends.Found backend : found) {
+        for (DetachedBackend backend : found) {
             if (name != null && !backend.name().equals(name)) {
                 continue;
             }
-            Health.Result health = backend.alive() ? Health.of(backend.url(), backend.healthPath())
-                    : new Health.Result(false, "not running: its process " + backend.pid() + " is gone "
+            HealthNow.Result health = backend.alive() ? HealthNow.of(backend.url(), backend.healthPath())
+                    : new HealthNow.Result(false, "not running: its process " + backend.pid() + " is gone "
                             + "(managed-backend reap removes what is left of it)");
             rows.add(new Row(backend, backend.alive() ? "running" : "dead", health,
                     Duration.between(backend.started(), Instant.now())));
@@ -105,7 +106,7 @@ final class StatusCommand implements Callable<Integer> {
     private static String json(List<Row> rows) {
         StringBuilder json = new StringBuilder("[");
         for (Row row : rows) {
-            DetachedBackends.Found b = row.backend();
+            DetachedBackend b = row.backend();
             json.append(json.length() > 1 ? ",\n " : "\n ").append('{')
                     .append("\"name\": ").append(Json.string(b.name()))
                     .append(", \"pid\": ").append(b.pid())
