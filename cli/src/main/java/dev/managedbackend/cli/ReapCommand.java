@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
  * backend that runs, are never opened.
  */
 @Command(name = "reap", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend reap --dry-run",
+                "  managed-backend reap"},
         description = {"Removes what dead test JVMs, dead runs and dead start backends left behind (processes that "
                 + "carry their tag, containers), and says what.", "Exit 0."})
 final class ReapCommand implements Callable<Integer> {

@@ -13,7 +13,9 @@ import dev.managedbackend.Backend;
 import dev.managedbackend.terminal.DetachedStart;
 import dev.managedbackend.terminal.RunChildren;
 import dev.managedbackend.terminal.TerminalSettings;
+import dev.managedbackend.terminal.TerminalStart;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -23,7 +25,11 @@ import picocli.CommandLine.Parameters;
  * ends. CMD carries this JVM's tag too: if this JVM is killed (SIGKILL), the watchdog stops CMD
  * with the backend, and whatever CMD leaves running when it exits is stopped before the backend.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend run --app app.main:app --dir backend -- pytest tests/e2e",
+                "  managed-backend run --image my-app:dev -- npx playwright test",
+                "  managed-backend run --app app.main:app --dir backend --env-file web/.env.local -- npm test"}, sortOptions = false,
         description = {"Starts a backend, runs CMD with MANAGED_BACKEND_URL (and MANAGED_BACKEND_<NAME>_URL, and "
                 + "--env-key if given) in its environment, stops the backend, and exits with CMD's exit code.",
                 "Nothing outlives it, even when it is killed: the backend and CMD are stopped within 2 s.",
@@ -33,6 +39,14 @@ final class RunCommand extends BackendCommand {
 
     /** How long what CMD left running gets after SIGTERM. */
     private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(1);
+
+    @Mixin
+    ContainerOptions container;
+
+    @Override
+    ContainerOptions containerOptions() {
+        return container;
+    }
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments (after --, or after "
             + "the last option)")
@@ -60,7 +74,7 @@ final class RunCommand extends BackendCommand {
                 throw usage(e.getMessage());
             }
         }
-        try (Backend started = builder.start()) {
+        try (Backend started = TerminalStart.start(builder)) {
             String url = started.baseUrl().toString();
             EnvFile.Edit edit = null;
             if (backend.envFile != null) {

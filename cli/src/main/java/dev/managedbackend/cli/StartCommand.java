@@ -9,7 +9,9 @@ import dev.managedbackend.terminal.DetachedBackend;
 import dev.managedbackend.terminal.DetachedStart;
 import dev.managedbackend.terminal.StateFolderNotPrivate;
 import dev.managedbackend.terminal.TerminalSettings;
+import dev.managedbackend.terminal.TerminalStart;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code start}: a backend that outlives this command. It is started like any backend of a test
@@ -17,16 +19,24 @@ import picocli.CommandLine.Command;
  * to itself: its ledger entry records it as detached, so {@code stop}, {@code status} and
  * {@code reap} find it from any terminal, and no sweep removes it while it runs.
  */
-@Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "start", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend start --app app.main:app --dir backend",
+                "  managed-backend start --name api --app app.main:app --dir backend --env-file web/.env.local",
+                "  managed-backend start --name web --command './server --port {port}' --health-path /ready"}, sortOptions = false,
         description = {"Starts a backend that keeps running after this command, waits until it is ready, and prints "
                 + "its URL as the last line of stdout.",
                 "Exit 0 when it is ready; else 1 (2 for bad input), with the message a test would get, and nothing "
                         + "is left running."})
 final class StartCommand extends BackendCommand {
 
+    /** Not offered (hidden): said only to explain, to one who tries, why start runs no container. */
+    @Option(names = {"--image", "--dockerfile", "--container-port"}, hidden = true)
+    String container;
+
     @Override
     int execute() throws IOException {
-        if (backend.isContainer()) {
+        if (container != null) {
             throw usage("start runs process backends (--app, --command) only: a container started through "
                     + "Testcontainers is removed when the JVM that started it exits (its reaper), so it cannot outlive "
                     + "this command. Use run (managed-backend run --image ... -- CMD), or docker run for a container "
@@ -62,7 +72,7 @@ final class StartCommand extends BackendCommand {
                         + ", or give this one another --name.");
             }
             try (StartProgress progress = StartProgress.show(err, backend.name)) {
-                started = builder.start();
+                started = TerminalStart.start(builder);
             }
             try {
                 if (backend.envFile != null) {
@@ -78,6 +88,12 @@ final class StartCommand extends BackendCommand {
                     err.println("[managed-backend] " + (edit.previous().isEmpty() ? "added " : "set ") + backend.envKey()
                             + "=" + started.baseUrl() + " in " + backend.envFile + "; managed-backend stop "
                             + (edit.previous().isEmpty() ? "removes it again" : "gives it back its value before start"));
+                }
+                try {
+                    RestartCommand.record(settings.stateDir(), backend.name, command().getCommandSpec());
+                } catch (IOException | StateFolderNotPrivate e) {
+                    throw new IllegalStateException("how it was started could not be kept for restart: "
+                            + e.getMessage(), e);
                 }
                 DetachedStart.handOver(started);
             } catch (IOException | EnvFile.Refused | RuntimeException e) {

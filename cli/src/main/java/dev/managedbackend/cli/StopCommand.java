@@ -22,7 +22,11 @@ import picocli.CommandLine.Spec;
  * backend's tag are signalled (SIGTERM, {@code managedbackend.stopTimeoutSeconds} of grace,
  * SIGKILL), its whole tree and process group included. The library's one stop routine.
  */
-@Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "stop", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend stop",
+                "  managed-backend stop api",
+                "  managed-backend stop --all"}, sortOptions = false,
         description = {"Stops a backend that start started (its whole process tree), identity-checked.",
                 "Exit 0 when it is gone (also when it was not running), 1 if something of it survived."})
 final class StopCommand implements Callable<Integer> {
@@ -46,12 +50,7 @@ final class StopCommand implements Callable<Integer> {
         }
         TerminalSettings settings = common.settings();
         PrintWriter err = spec.commandLine().getErr();
-        List<DetachedBackend> known;
-        try {
-            known = DetachedBackend.list(settings.stateDir());
-        } catch (StateFolderNotPrivate e) {
-            throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
-        }
+        List<DetachedBackend> known = DetachedLookup.all(settings.stateDir());
         String wanted = name == null ? "default" : name;
         List<DetachedBackend> chosen = known.stream().filter(found -> all || found.name().equals(wanted)).toList();
         if (chosen.isEmpty()) {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
  * is one of ours (which run, how to stop it) or a foreign process. Nothing is ever signalled.
  */
 @Command(name = "who", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend who 8000"},
         description = {"Says who holds a port: pid, command line, user, uptime, and whether it is a backend of ours "
                 + "(which run, how to stop it) or a foreign process (never touched).",
                 "Exit 0 when the port is held, 1 when it is free."})
