@@ -109,6 +109,20 @@ class BadInputIT {
     }
 
     @Test
+    void anImageThatIsNotThereIsSaidInTheCommandLinesWords() throws Exception {
+        Cli.Result run = cli.run("run", "--image", "managed-backend-no-such-image:1", "--", "touch",
+                temp.resolve("ran").toString());
+
+        assertThat(run.exit()).describedAs(run.toString()).isEqualTo(1);
+        String message = run.err().lines().filter(line -> line.startsWith("managed-backend: ")).findFirst().orElse("");
+        assertThat(message).startsWith("managed-backend: backend 'default': --image managed-backend-no-such-image:1 is "
+                + "not in the Docker engine and could not be pulled: ").endsWith(". Check the name, build it first "
+                + "(docker build -t managed-backend-no-such-image:1 ...), or use --dockerfile path/to/Dockerfile to let "
+                + "managed-backend build it.");
+        assertThat(temp.resolve("ran")).describedAs("the command does not run without its backend").doesNotExist();
+    }
+
+    @Test
     void anInterpreterThatDoesNotExist() throws Exception {
         Cli.Result start = cli.run("start", "--app", "apps.hello:app", "--dir", Cli.FIXTURES.toString(), "--python",
                 "/no/such/python");

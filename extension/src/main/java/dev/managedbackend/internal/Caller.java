@@ -35,13 +35,25 @@ public enum Caller {
 
     /** Runs {@code work} with the terminal's words on this thread. */
     public static <T> T terminal(Supplier<T> work) {
+        return as(TERMINAL, work::get);
+    }
+
+    /** Runs {@code work} with {@code caller}'s words on this thread: for work a start hands to a thread of its own. */
+    public static <T, E extends Exception> T as(Caller caller, Work<T, E> work) throws E {
         Caller before = CURRENT.get();
-        CURRENT.set(TERMINAL);
+        CURRENT.set(caller);
         try {
-            return work.get();
+            return work.call();
         } finally {
             CURRENT.set(before);
         }
+    }
+
+    /** What {@link #as} runs. */
+    @FunctionalInterface
+    public interface Work<T, E extends Exception> {
+        /** @return its result */
+        T call() throws E;
     }
 
     /** {@code healthPath} or {@code --health-path}. */
