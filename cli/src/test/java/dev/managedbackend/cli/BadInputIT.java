@@ -109,6 +109,17 @@ class BadInputIT {
     }
 
     @Test
+    void anImageNameThatIsNotOneIsBadInputSaidInTheCommandLinesWords() throws Exception {
+        Cli.Result run = cli.run("run", "--image", "Not An Image", "--", "touch", temp.resolve("ran").toString());
+
+        assertThat(run.exit()).describedAs(run.toString()).isEqualTo(2);
+        assertThat(run.err()).endsWith("managed-backend: backend 'default': --image 'Not An Image' is not a valid image "
+                + "name (Not An Image is not a valid Docker image name (in Not An Image)); write it as "
+                + "[registry/]repository[:tag], e.g. --image my-app:dev.\n");
+        assertThat(temp.resolve("ran")).describedAs("the command does not run without its backend").doesNotExist();
+    }
+
+    @Test
     void anImageThatIsNotThereIsSaidInTheCommandLinesWords() throws Exception {
         Cli.Result run = cli.run("run", "--image", "managed-backend-no-such-image:1", "--", "touch",
                 temp.resolve("ran").toString());

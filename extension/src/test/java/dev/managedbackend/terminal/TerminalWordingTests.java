@@ -58,6 +58,22 @@ class TerminalWordingTests {
                         + "itself and needs a TCP port to check. Use --port instead.");
     }
 
+    /** Checked after the engine was found: Docker runs here (in CI too); no container is created. */
+    @Test
+    void anImageNameThatIsNotOne() {
+        BackendBuilder builder = BackendBuilder.image("Not An Image");
+
+        assertThat(catchThrowable(builder::start)).isExactlyInstanceOf(BackendConfigurationException.class)
+                .hasMessage("backend 'default': image = \"Not An Image\" is not a valid image name (Not An Image is "
+                        + "not a valid Docker image name (in Not An Image)); write it as [registry/]repository[:tag], "
+                        + "e.g. \"my-app:dev\".");
+        assertThat(catchThrowable(() -> TerminalStart.start(builder)))
+                .isExactlyInstanceOf(BackendConfigurationException.class)
+                .hasMessage("backend 'default': --image 'Not An Image' is not a valid image name (Not An Image is "
+                        + "not a valid Docker image name (in Not An Image)); write it as [registry/]repository[:tag], "
+                        + "e.g. --image my-app:dev.");
+    }
+
     @Test
     void theTerminalsWordsEndWithTheStart() {
         catchThrowable(() -> TerminalStart.start(BackendBuilder.command("./server").healthPath("ready")));

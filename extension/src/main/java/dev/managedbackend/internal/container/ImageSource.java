@@ -78,7 +78,9 @@ final class ImageSource {
 
     private static DockerImageName parse(BackendSpec spec) {
         try {
-            return DockerImageName.parse(spec.image());
+            DockerImageName name = DockerImageName.parse(spec.image());
+            name.assertValid(); // parse alone lets "My App" through, and the engine then answers 400
+            return name;
         } catch (IllegalArgumentException e) {
             throw new BackendConfigurationException("backend '" + spec.name() + "': "
                     + Caller.current().setting("image", spec.image()) + " is not a valid image name (" + e.getMessage()
