@@ -26,6 +26,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
  * The packages form layers, checked on the compiled classes, as JUnit splits its API from its
  * engine:
  * <pre>
+ *   terminal                      the command line's facade: detached backends, reap, who, health now
  *   engine                        the JUnit engine: levels, plans, declarations, injection, reports
  *   internal.container            container mode (Testcontainers), found by the core and the crash guard
  *                                 through ServiceLoader (LauncherFactory, ContainerRemover), never named
@@ -69,7 +70,7 @@ class ArchitectureTests {
         };
         assertThat(Slices.assignedFrom(eachPackage).transform(CLASSES))
                 .describedAs("the slices checked").extracting(Slice::getDescription)
-                .contains("Slice managedbackend", "Slice engine", "Slice internal", "Slice internal.os",
+                .contains("Slice managedbackend", "Slice terminal", "Slice engine", "Slice internal", "Slice internal.os",
                         "Slice internal.crash", "Slice internal.container", "Slice internal.prefork");
         slices().assignedFrom(eachPackage).should().beFreeOfCycles().check(CLASSES);
     }
@@ -77,6 +78,7 @@ class ArchitectureTests {
     @Test
     void eachLayerUsesOnlyTheLayersBelowIt() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("terminal").definedBy("dev.managedbackend.terminal..")
                 .layer("engine").definedBy("dev.managedbackend.engine..")
                 .layer("container mode").definedBy("dev.managedbackend.internal.container..")
                 .layer("core").definedBy("dev.managedbackend.internal")
@@ -84,12 +86,14 @@ class ArchitectureTests {
                 .layer("crash guard").definedBy("dev.managedbackend.internal.crash..")
                 .layer("os").definedBy("dev.managedbackend.internal.os..")
                 .layer("API").definedBy("dev.managedbackend")
+                .whereLayer("terminal").mayNotBeAccessedByAnyLayer()
                 .whereLayer("engine").mayNotBeAccessedByAnyLayer()
                 .whereLayer("container mode").mayNotBeAccessedByAnyLayer()
-                .whereLayer("core").mayOnlyBeAccessedByLayers("engine", "container mode")
+                .whereLayer("core").mayOnlyBeAccessedByLayers("terminal", "engine", "container mode")
                 .whereLayer("prefork").mayOnlyBeAccessedByLayers("core")
-                .whereLayer("crash guard").mayOnlyBeAccessedByLayers("core", "container mode", "prefork")
-                .whereLayer("os").mayOnlyBeAccessedByLayers("core", "container mode", "prefork", "crash guard")
+                .whereLayer("crash guard").mayOnlyBeAccessedByLayers("terminal", "core", "container mode", "prefork")
+                .whereLayer("os").mayOnlyBeAccessedByLayers("terminal", "core", "container mode", "prefork",
+                        "crash guard")
                 .check(CLASSES);
     }
 
@@ -127,6 +131,14 @@ class ArchitectureTests {
                 .check(CLASSES);
     }
 
+    /** The terminal facade hands out no JUnit type, and the engine's work stays the engine's. */
+    @Test
+    void theTerminalFacadeUsesNeitherJUnitNorTheEngine() {
+        noClasses().that().resideInAPackage("dev.managedbackend.terminal..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "dev.managedbackend.engine..")
+                .check(CLASSES);
+    }
+
     @Test
     void theCoreNeverUsesTheEngine() {
         noClasses().that().resideInAPackage("dev.managedbackend.internal..")
@@ -145,7 +157,7 @@ class ArchitectureTests {
 
     @Test
     void everyPackageButTheApiIsMarkedInternal() {
-        for (String name : List.of("engine", "internal", "internal.os", "internal.crash", "internal.container", "internal.prefork")) {
+        for (String name : List.of("terminal", "engine", "internal", "internal.os", "internal.crash", "internal.container", "internal.prefork")) {
             JavaPackage internal = CLASSES.getPackage("dev.managedbackend." + name);
             assertThat(internal.isAnnotatedWith(API.class)).describedAs("@API on package %s", name).isTrue();
             assertThat(internal.getAnnotationOfType(API.class).status()).isEqualTo(API.Status.INTERNAL);

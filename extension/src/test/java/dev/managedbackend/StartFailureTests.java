@@ -67,7 +67,7 @@ class StartFailureTests {
         assertThat(failure.message).isEqualTo("backend 'default': the Python interpreter /nonexistent/python "
                 + "(from python = \"/nonexistent/python\") does not exist or is not executable. Set python to an "
                 + "interpreter that has uvicorn installed (an absolute path, a path relative to dir, or a command "
-                + "on the PATH), or leave it out to use " + APPS + "/.venv/bin/python, $VIRTUAL_ENV or python3.");
+                + "on the PATH), or leave it out to use " + APPS + "/.venv/bin/python, $VIRTUAL_ENV, python3 or python.");
     }
 
     @Test

@@ -35,7 +35,7 @@ final class AotTraining {
         expect(failed, 0, "--help");
         expect(failed, 0, "--version");
         expect(failed, 2, "stpo");
-        for (String command : List.of("start", "stop", "status", "who", "reap", "run", "logs", "completion")) {
+        for (String command : List.of("start", "stop", "restart", "status", "who", "reap", "run", "logs", "completion")) {
             expect(failed, 0, command, "--help");
         }
         expect(failed, 2, "status", "--jsn");
@@ -49,6 +49,7 @@ final class AotTraining {
             expect(failed, 0, "status", stateDir, "--json");
             expect(failed, 0, "who", Integer.toString(port), stateDir);
             expect(failed, 0, "logs", "training", stateDir);
+            expect(failed, 0, "restart", "training", stateDir);
         } finally {
             expect(failed, 0, "stop", "training", stateDir);
         }

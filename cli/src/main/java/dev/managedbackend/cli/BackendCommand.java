@@ -62,8 +62,14 @@ abstract class BackendCommand implements Callable<Integer> {
     /** Runs the command with its options complete. */
     abstract int execute() throws Exception;
 
+    /** The container options, on a command that has them; null on one that runs processes only. */
+    ContainerOptions containerOptions() {
+        return null;
+    }
+
     /** The backend described, or a usage error (exit code 2). */
     BackendBuilder builder() {
+        backend.container = containerOptions();
         try {
             return backend.builder();
         } catch (IllegalArgumentException e) {

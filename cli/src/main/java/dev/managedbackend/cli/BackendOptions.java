@@ -29,18 +29,11 @@ final class BackendOptions {
                     + "{port} and {host} are replaced, and $PORT is set")
     String command;
 
-    @Option(names = "--image", paramLabel = "IMAGE", description = "container mode: an image that is local or can be pulled")
-    String image;
-
-    @Option(names = "--dockerfile", paramLabel = "FILE", description = "container mode: a Dockerfile to build; its folder "
-            + "is the build context")
-    String dockerfile;
-
     @Option(names = "--dir", paramLabel = "DIR", description = "the app's folder (default: the current one)")
     String dir;
 
     @Option(names = "--python", paramLabel = "PYTHON", description = "the interpreter for --app (default: <dir>/.venv, "
-            + "else $VIRTUAL_ENV, else python3 on the PATH)")
+            + "else $VIRTUAL_ENV, else python3, else python on the PATH)")
     String python;
 
     @Option(names = "--arg", paramLabel = "ARG", description = "an extra uvicorn argument, or one appended to --command "
@@ -50,10 +43,6 @@ final class BackendOptions {
     @Option(names = "--port", paramLabel = "PORT", description = "a fixed port, used as given or the start fails naming "
             + "its holder (default: a collision-free one)")
     Integer port;
-
-    @Option(names = "--container-port", paramLabel = "PORT", description = "container mode: the port the app listens on "
-            + "inside the container (default: 8000)")
-    Integer containerPort;
 
     @Option(names = "--health-path", paramLabel = "PATH", description = "must answer 2xx before the backend counts as "
             + "ready (default: /health); --health-path= waits only for the port")
@@ -87,8 +76,11 @@ final class BackendOptions {
         return envKey == null ? "BACKEND_URL" : envKey;
     }
 
+    /** The container options, on the commands that have them ({@code run}); null on the others. */
+    ContainerOptions container;
+
     boolean isContainer() {
-        return image != null || dockerfile != null;
+        return container != null && (container.image != null || container.dockerfile != null);
     }
 
     /**
@@ -105,22 +97,27 @@ final class BackendOptions {
         if (command != null) {
             modes.put("--command", command);
         }
-        if (image != null) {
-            modes.put("--image", image);
+        if (container != null && container.image != null) {
+            modes.put("--image", container.image);
         }
-        if (dockerfile != null) {
-            modes.put("--dockerfile", dockerfile);
+        if (container != null && container.dockerfile != null) {
+            modes.put("--dockerfile", container.dockerfile);
         }
         if (modes.isEmpty()) {
-            throw new IllegalArgumentException("exactly one of --app, --command, --image, --dockerfile must be set, but "
-                    + "none is. Set --app module:attribute for a uvicorn app, --command \"...\" for any other server, or "
-                    + "--image / --dockerfile for a container.");
+            throw new IllegalArgumentException(container == null
+                    ? "one of --app and --command must be set, but neither is. Set --app module:attribute for a "
+                            + "uvicorn app, or --command \"...\" for any other server."
+                    : "exactly one of --app, --command, --image, --dockerfile must be set, but none is. Set --app "
+                            + "module:attribute for a uvicorn app, --command \"...\" for any other server, or --image / "
+                            + "--dockerfile for a container.");
         }
         if (modes.size() > 1) {
             List<String> set = new ArrayList<>();
             modes.forEach((option, value) -> set.add(option + " \"" + value + "\""));
-            throw new IllegalArgumentException("exactly one of --app, --command, --image, --dockerfile must be set, but "
-                    + String.join(" and ", set) + " are all set. Keep the one that starts this backend.");
+            throw new IllegalArgumentException((container == null ? "only one of --app and --command may be set"
+                    : "exactly one of --app, --command, --image, --dockerfile must be set") + ", but "
+                    + String.join(" and ", set) + (set.size() == 2 ? " are both set" : " are all set")
+                    + ". Keep the one that starts this backend.");
         }
         if (envKey != null && !EnvFile.isKey(envKey)) {
             throw new IllegalArgumentException("--env-key \"" + envKey + "\" is not a variable name (letters, digits, "
@@ -136,10 +133,10 @@ final class BackendOptions {
                         + "--command \"./server --port {port}\"");
             }
             builder = BackendBuilder.command(words.toArray(String[]::new));
-        } else if (image != null) {
-            builder = BackendBuilder.image(image);
+        } else if (container.image != null) {
+            builder = BackendBuilder.image(container.image);
         } else {
-            builder = BackendBuilder.dockerfile(dockerfile);
+            builder = BackendBuilder.dockerfile(container.dockerfile);
         }
         builder.name(name);
         if (dir != null) {
@@ -154,8 +151,8 @@ final class BackendOptions {
         if (port != null) {
             builder.port(port);
         }
-        if (containerPort != null) {
-            builder.containerPort(containerPort);
+        if (container != null && container.containerPort != null) {
+            builder.containerPort(container.containerPort);
         }
         if (healthPath != null) {
             builder.healthPath(healthPath);

@@ -1,11 +1,9 @@
 package dev.managedbackend.cli;
 
 import java.nio.file.Path;
-import java.util.Optional;
 
 import dev.managedbackend.ManagedBackend;
-import dev.managedbackend.internal.Config;
-import dev.managedbackend.internal.Settings;
+import dev.managedbackend.terminal.TerminalSettings;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,15 +31,15 @@ final class Common {
      * to {@code <state folder>/logs} (private to this user) unless {@code managedbackend.logDir}
      * says otherwise.
      */
-    Settings settings() {
+    TerminalSettings settings() {
         TerminalLogging.install(verbose);
         if (stateDir != null) {
             System.setProperty(ManagedBackend.STATE_DIR_PROPERTY_NAME, stateDir.toAbsolutePath().normalize().toString());
         }
-        Settings settings = Settings.from(config());
+        TerminalSettings settings = TerminalSettings.fromSystemProperties();
         if (System.getProperty(ManagedBackend.LOG_DIR_PROPERTY_NAME) == null) {
             System.setProperty(ManagedBackend.LOG_DIR_PROPERTY_NAME, settings.stateDir().resolve("logs").toString());
-            settings = Settings.from(config());
+            settings = TerminalSettings.fromSystemProperties();
             ownLogs = settings.logDir();
         }
         return settings;
@@ -52,10 +50,6 @@ final class Common {
         if (ownLogs != null) {
             LogRetention.prune(ownLogs);
         }
-    }
-
-    private static Config config() {
-        return new Config(key -> Optional.ofNullable(System.getProperty(key)));
     }
 
     /** How to repeat the state folder option in a command printed for the user to run. */

@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
  * of every command, so it always knows the commands and options of this very version.
  */
 @Command(name = "completion", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  source <(managed-backend completion)"},
         description = {"Prints a completion script for bash and zsh (commands, options, file names). Load it with: "
                 + "source <(managed-backend completion), e.g. in ~/.bashrc or ~/.zshrc.", "Exit 0."})
 final class CompletionCommand implements Callable<Integer> {

@@ -1,24 +1,13 @@
 package dev.managedbackend.cli;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 
-import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.terminal.StateFolderNotPrivate;
 
 /**
  * The {@code --env-file} edit of each backend that {@code start} started, kept beside its ledger
@@ -28,11 +17,14 @@ import dev.managedbackend.internal.os.PrivateFolder;
  */
 final class EnvFileRecords {
 
+    private static final NamedRecords RECORDS = new NamedRecords("env-files",
+            "managed-backend start --env-file: what stop gives back");
+
     private EnvFileRecords() {
     }
 
     /** Keeps {@code edit} for the backend {@code name}; an earlier edit of the same file and key is kept instead. */
-    static void keep(Path stateDir, String name, EnvFile.Edit edit) throws IOException, PrivateFolder.NotPrivate {
+    static void keep(Path stateDir, String name, EnvFile.Edit edit) throws IOException, StateFolderNotPrivate {
         Optional<EnvFile.Edit> earlier = find(stateDir, name);
         if (earlier.isPresent() && earlier.get().file().equals(edit.file()) && earlier.get().key().equals(edit.key())
                 && edit.previous().stream().allMatch(line -> line.strip().endsWith("=" + earlier.get().value()))) {
@@ -48,31 +40,16 @@ final class EnvFileRecords {
         for (int i = 0; i < edit.previous().size(); i++) {
             properties.setProperty("previous." + i, edit.previous().get(i));
         }
-        StringWriter text = new StringWriter();
-        properties.store(text, "managed-backend start --env-file: what stop gives back");
-        Path folder = folder(stateDir);
-        Path temporary = folder.resolve(fileName(name) + "." + ProcessHandle.current().pid() + ".tmp");
-        Files.deleteIfExists(temporary);
-        try (SeekableByteChannel channel = Files.newByteChannel(temporary,
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-        }
-        Files.move(temporary, folder.resolve(fileName(name)), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        RECORDS.write(stateDir, name, properties);
     }
 
     /** The edit kept for {@code name}, if any. */
-    static Optional<EnvFile.Edit> find(Path stateDir, String name) throws IOException, PrivateFolder.NotPrivate {
-        Path file = folder(stateDir).resolve(fileName(name));
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+    static Optional<EnvFile.Edit> find(Path stateDir, String name) throws IOException, StateFolderNotPrivate {
+        Optional<Properties> found = RECORDS.read(stateDir, name);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        Properties properties = new Properties();
-        properties.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+        Properties properties = found.get();
         try {
             List<String> previous = new ArrayList<>();
             int count = Integer.parseInt(properties.getProperty("previous.count", "0"));
@@ -88,26 +65,7 @@ final class EnvFileRecords {
     }
 
     /** Forgets the edit kept for {@code name}. */
-    static void forget(Path stateDir, String name) throws IOException, PrivateFolder.NotPrivate {
-        Files.deleteIfExists(folder(stateDir).resolve(fileName(name)));
-    }
-
-    private static Path folder(Path stateDir) throws PrivateFolder.NotPrivate {
-        PrivateFolder.ensure(stateDir, "The managed-backend state folder");
-        return PrivateFolder.ensure(stateDir.resolve("env-files"), "The managed-backend state folder's env-files");
-    }
-
-    /** The backend's name as a file name: letters, digits, {@code -} and {@code _} kept, the rest as {@code %XX}. */
-    private static String fileName(String name) {
-        StringBuilder file = new StringBuilder("backend-");
-        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if (c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
-                file.append(c);
-            } else {
-                file.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return file.append(".properties").toString();
+    static void forget(Path stateDir, String name) throws IOException, StateFolderNotPrivate {
+        RECORDS.delete(stateDir, name);
     }
 }

@@ -5,13 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.crash.DetachedBackends;
-import dev.managedbackend.internal.os.PrivateFolder;
-import dev.managedbackend.internal.os.ProcessIdentity;
+import dev.managedbackend.terminal.DetachedBackend;
+import dev.managedbackend.terminal.TerminalSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +17,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code logs NAME [-f]}: the log of a backend that {@code start} started, as {@code tail} would show it. */
-@Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "logs", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend logs",
+                "  managed-backend logs api -f"}, sortOptions = false,
         description = {"Prints the log of a backend that start started (its stdout and stderr); with -f, goes on "
                 + "printing what it writes until it stops, or Ctrl-C.",
                 "Exit 0; 1 when no backend of that name is known."})
@@ -43,19 +43,10 @@ final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = common.settings();
+        TerminalSettings settings = common.settings();
         String wanted = name == null ? "default" : name;
-        List<DetachedBackends.Found> known;
-        try {
-            known = DetachedBackends.list(settings.stateDir());
-        } catch (PrivateFolder.NotPrivate e) {
-            throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
-        }
-        DetachedBackends.Found backend = known.stream().filter(found -> found.name().equals(wanted))
-                .reduce((older, newer) -> newer).orElseThrow(() -> new ManagedBackendCli.Failure("no backend '" + wanted
-                        + "' is known" + (known.isEmpty() ? " (none that start started runs)" : " (known: "
-                                + String.join(", ", known.stream().map(DetachedBackends.Found::name).distinct()
-                                        .toList()) + ")") + "; managed-backend status lists them"));
+        DetachedBackend backend = DetachedLookup.named(DetachedLookup.all(settings.stateDir()), wanted,
+                "managed-backend status lists them");
         if (!Files.isReadable(backend.logFile())) {
             throw new ManagedBackendCli.Failure("the log of backend '" + wanted + "', " + backend.logFile()
                     + ", cannot be read (deleted?)");
@@ -63,7 +54,7 @@ final class LogsCommand implements Callable<Integer> {
         PrintStream out = System.out;
         try (InputStream log = Files.newInputStream(backend.logFile())) {
             copy(log, out);
-            while (follow && ProcessIdentity.isAlive(backend.pid(), backend.pidStart())) {
+            while (follow && backend.runsNow()) {
                 Thread.sleep(FOLLOW_POLL_MILLIS);
                 copy(log, out);
             }

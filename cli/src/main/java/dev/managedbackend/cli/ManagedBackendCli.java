@@ -26,7 +26,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "managed-backend", mixinStandardHelpOptions = true, versionProvider = ManagedBackendCli.Version.class,
         description = "Starts HTTP backends (uvicorn apps, any server command) on collision-free ports, waits until "
                 + "they are ready, and stops them with everything they spawned.",
-        footer = {"", "Exit codes: 0 success, 1 failure, 2 bad input; run exits with its command's code (127 when it is "
+        footer = {"", "Examples:",
+                "  url=$(managed-backend start --name api --app app.main:app --dir backend)",
+                "  managed-backend status",
+                "  managed-backend stop api",
+                "  managed-backend run --app app.main:app --dir backend -- pytest tests/e2e",
+                "", "Exit codes: 0 success, 1 failure, 2 bad input; run exits with its command's code (127 when it is "
                         + "not found, 126 when it is not executable).",
                 "Run 'managed-backend COMMAND --help' for a command's options."})
 public final class ManagedBackendCli implements Runnable {
@@ -48,6 +53,7 @@ public final class ManagedBackendCli implements Runnable {
     static {
         COMMANDS.put("start", StartCommand::new);
         COMMANDS.put("stop", StopCommand::new);
+        COMMANDS.put("restart", RestartCommand::new);
         COMMANDS.put("status", StatusCommand::new);
         COMMANDS.put("who", WhoCommand::new);
         COMMANDS.put("reap", ReapCommand::new);
@@ -109,7 +115,7 @@ public final class ManagedBackendCli implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new ParameterException(spec.commandLine(), "a command is missing (start, stop, status, who, reap, run or logs)");
+        throw new ParameterException(spec.commandLine(), "a command is missing (start, stop, restart, status, who, reap, run or logs)");
     }
 
     /** Prints a usage error in one or two lines (with close matches for a typo), not the whole usage. */

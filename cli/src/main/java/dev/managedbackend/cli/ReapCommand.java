@@ -4,10 +4,9 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.crash.CrashGuard;
-import dev.managedbackend.internal.crash.LedgerSweep;
-import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.terminal.Reap;
+import dev.managedbackend.terminal.StateFolderNotPrivate;
+import dev.managedbackend.terminal.TerminalSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,6 +21,9 @@ import picocli.CommandLine.Spec;
  * backend that runs, are never opened.
  */
 @Command(name = "reap", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend reap --dry-run",
+                "  managed-backend reap"},
         description = {"Removes what dead test JVMs, dead runs and dead start backends left behind (processes that "
                 + "carry their tag, containers), and says what.", "Exit 0."})
 final class ReapCommand implements Callable<Integer> {
@@ -37,11 +39,11 @@ final class ReapCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = common.settings();
+        TerminalSettings settings = common.settings();
         PrintWriter out = spec.commandLine().getOut();
         try {
             if (dryRun) {
-                List<String> plan = CrashGuard.sweepPreview(settings.stateDir());
+                List<String> plan = Reap.preview(settings.stateDir());
                 if (plan.isEmpty()) {
                     out.println("nothing to reap in " + settings.stateDir());
                 } else {
@@ -50,7 +52,7 @@ final class ReapCommand implements Callable<Integer> {
                     plan.forEach(line -> out.println("  " + Messages.leftBehind(line)));
                 }
             } else {
-                LedgerSweep.Result result = CrashGuard.sweepNow(settings.stateDir());
+                Reap result = Reap.now(settings.stateDir());
                 if (result.isEmpty()) {
                     out.println("nothing to reap in " + settings.stateDir());
                 } else {
@@ -68,7 +70,7 @@ final class ReapCommand implements Callable<Integer> {
                     }
                 }
             }
-        } catch (PrivateFolder.NotPrivate e) {
+        } catch (StateFolderNotPrivate e) {
             throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
         }
         out.flush();

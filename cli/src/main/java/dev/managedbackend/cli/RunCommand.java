@@ -4,20 +4,18 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.managedbackend.Backend;
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.os.OshiProcessTable;
-import dev.managedbackend.internal.os.OwnerTag;
-import dev.managedbackend.internal.os.ProcessIdentity;
-import dev.managedbackend.internal.os.ProcessStopper;
+import dev.managedbackend.terminal.DetachedStart;
+import dev.managedbackend.terminal.RunChildren;
+import dev.managedbackend.terminal.TerminalSettings;
+import dev.managedbackend.terminal.TerminalStart;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -27,7 +25,11 @@ import picocli.CommandLine.Parameters;
  * ends. CMD carries this JVM's tag too: if this JVM is killed (SIGKILL), the watchdog stops CMD
  * with the backend, and whatever CMD leaves running when it exits is stopped before the backend.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend run --app app.main:app --dir backend -- pytest tests/e2e",
+                "  managed-backend run --image my-app:dev -- npx playwright test",
+                "  managed-backend run --app app.main:app --dir backend --env-file web/.env.local -- npm test"}, sortOptions = false,
         description = {"Starts a backend, runs CMD with MANAGED_BACKEND_URL (and MANAGED_BACKEND_<NAME>_URL, and "
                 + "--env-key if given) in its environment, stops the backend, and exits with CMD's exit code.",
                 "Nothing outlives it, even when it is killed: the backend and CMD are stopped within 2 s.",
@@ -37,6 +39,14 @@ final class RunCommand extends BackendCommand {
 
     /** How long what CMD left running gets after SIGTERM. */
     private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(1);
+
+    @Mixin
+    ContainerOptions container;
+
+    @Override
+    ContainerOptions containerOptions() {
+        return container;
+    }
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments (after --, or after "
             + "the last option)")
@@ -53,9 +63,9 @@ final class RunCommand extends BackendCommand {
             return problem.get().exit();
         }
         if (!backend.isContainer()) {
-            builder.env(OwnerTag.DETACHED_VARIABLE, ""); // a run's backend does not outlive it, whatever it inherits
+            builder.env(DetachedStart.VARIABLE, ""); // a run's backend does not outlive it, whatever it inherits
         }
-        Settings settings = common.settings();
+        TerminalSettings settings = common.settings();
         PrintWriter err = command().getErr();
         if (backend.envFile != null) {
             try {
@@ -64,7 +74,7 @@ final class RunCommand extends BackendCommand {
                 throw usage(e.getMessage());
             }
         }
-        try (Backend started = builder.start()) {
+        try (Backend started = TerminalStart.start(builder)) {
             String url = started.baseUrl().toString();
             EnvFile.Edit edit = null;
             if (backend.envFile != null) {
@@ -101,15 +111,15 @@ final class RunCommand extends BackendCommand {
     private int runCommand(String url, Duration grace, PrintWriter err) {
         ProcessBuilder builder = new ProcessBuilder(cmd).inheritIO();
         Map<String, String> env = builder.environment();
-        env.remove(OwnerTag.DETACHED_VARIABLE);
+        env.remove(DetachedStart.VARIABLE);
         env.put("MANAGED_BACKEND_URL", url);
         env.put("MANAGED_BACKEND_" + backend.name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_URL", url);
         if (backend.envKey != null) {
             env.put(backend.envKey, url);
         }
         // this JVM's tag: its watchdog stops CMD too if this JVM is killed
-        String tag = OwnerTag.of("run: " + backend.name + " command");
-        env.put(OwnerTag.VARIABLE, tag);
+        String tag = RunChildren.tag("run: " + backend.name + " command");
+        env.put(RunChildren.TAG_VARIABLE, tag);
         AtomicReference<Process> child = new AtomicReference<>();
         Thread hook = new Thread(() -> stop(child.get(), tag, grace), "managed-backend run: stop the command");
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl-C or SIGTERM to this JVM: CMD goes too
@@ -141,25 +151,18 @@ final class RunCommand extends BackendCommand {
     /** SIGTERM to CMD, {@code grace}, SIGKILL: the one stop routine, for the child this JVM launched with {@code tag}. */
     private static void stop(Process process, String tag, Duration grace) {
         if (process != null && process.isAlive()) {
-            ProcessStopper.stopChild(process, tag, grace);
+            RunChildren.stop(process, tag, grace);
         }
     }
 
     /** What CMD started and left running (it carries CMD's tag): stopped by the one stop routine. */
     private static void stopLeftovers(String tag, PrintWriter err) {
-        if (!ProcessIdentity.hasProc()) {
-            return; // no environments to read; the backend's own stop still runs
-        }
-        Map<ProcessHandle, String> left = new LinkedHashMap<>();
-        OshiProcessTable.create().withTags(Set.of(tag)).keySet()
-                .forEach(pid -> ProcessHandle.of(pid).ifPresent(handle -> left.put(handle, tag)));
-        if (left.isEmpty()) {
+        RunChildren.Leftovers left = RunChildren.stopLeftovers(tag, LEFTOVER_GRACE);
+        if (left.found().isEmpty()) {
             return;
         }
-        List<ProcessHandle> survivors = ProcessStopper.stopTagged(left, LEFTOVER_GRACE);
-        err.println("[managed-backend] stopped what the command left running: processes "
-                + left.keySet().stream().map(ProcessHandle::pid).sorted().toList()
-                + (survivors.isEmpty() ? "" : "; still running: " + survivors.stream().map(ProcessHandle::pid).toList()));
+        err.println("[managed-backend] stopped what the command left running: processes " + left.found()
+                + (left.survivors().isEmpty() ? "" : "; still running: " + left.survivors()));
         err.flush();
     }
 }

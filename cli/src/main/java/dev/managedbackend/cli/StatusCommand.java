@@ -5,11 +5,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Callable;
 
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.crash.DetachedBackends;
-import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.terminal.DetachedBackend;
+import dev.managedbackend.terminal.HealthNow;
+import dev.managedbackend.terminal.TerminalSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,7 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code status}: every backend {@code start} started, with its health right now. */
-@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "status", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend status",
+                "  managed-backend status api --json"}, sortOptions = false,
         description = {"Lists the backends that start started: name, pid, URL, health now, uptime, log.",
                 "Exit 0 when every backend listed is healthy, also when none runs; 1 when one is not healthy, or "
                         + "when the NAME asked for is not running."})
@@ -37,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     /** One line of the report. */
-    record Row(DetachedBackends.Found backend, String state, Health.Result health, Duration uptime) {
+    record Row(DetachedBackend backend, String state, HealthNow.Result health, Duration uptime) {
         boolean healthy() {
             return backend.alive() && health.healthy();
         }
@@ -45,22 +52,15 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = common.settings();
-        List<DetachedBackends.Found> found;
-        try {
-            found = DetachedBackends.list(settings.stateDir());
-        } catch (PrivateFolder.NotPrivate e) {
-            throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
-        }
+        TerminalSettings settings = common.settings();
+        List<DetachedBackend> found = DetachedLookup.all(settings.stateDir());
+        List<DetachedBackend> asked = found.stream().filter(backend -> name == null || backend.name().equals(name))
+                .toList();
+        List<HealthNow.Result> healths = healthOf(asked);
         List<Row> rows = new ArrayList<>();
-        for (DetachedBackends.Found backend : found) {
-            if (name != null && !backend.name().equals(name)) {
-                continue;
-            }
-            Health.Result health = backend.alive() ? Health.of(backend.url(), backend.healthPath())
-                    : new Health.Result(false, "not running: its process " + backend.pid() + " is gone "
-                            + "(managed-backend reap removes what is left of it)");
-            rows.add(new Row(backend, backend.alive() ? "running" : "dead", health,
+        for (int i = 0; i < asked.size(); i++) {
+            DetachedBackend backend = asked.get(i);
+            rows.add(new Row(backend, backend.alive() ? "running" : "dead", healths.get(i),
                     Duration.between(backend.started(), Instant.now())));
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -77,6 +77,43 @@ final class StatusCommand implements Callable<Integer> {
         // none running is an answer, not a failure; a backend asked for by name that is missing is one
         boolean missing = rows.isEmpty() && name != null;
         return !missing && rows.stream().allMatch(Row::healthy) ? 0 : ManagedBackendCli.FAILURE;
+    }
+
+    /**
+     * Each backend's health, asked of all at once: one thread per backend that runs (a probe is
+     * bounded by its timeout), so three backends take as long as the slowest, not the sum.
+     */
+    private static List<HealthNow.Result> healthOf(List<DetachedBackend> backends) throws InterruptedException {
+        List<CompletableFuture<HealthNow.Result>> probes = new ArrayList<>();
+        ExecutorService threads = null;
+        for (DetachedBackend backend : backends) {
+            if (!backend.alive()) {
+                probes.add(CompletableFuture.completedFuture(new HealthNow.Result(false, "not running: its process "
+                        + backend.pid() + " is gone (managed-backend reap removes what is left of it)")));
+                continue;
+            }
+            if (threads == null) {
+                threads = Executors.newFixedThreadPool(backends.size(), probe -> {
+                    Thread thread = new Thread(probe, "managed-backend status: health");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            probes.add(CompletableFuture.supplyAsync(() -> HealthNow.of(backend.url(), backend.healthPath()), threads));
+        }
+        try {
+            List<HealthNow.Result> results = new ArrayList<>();
+            for (CompletableFuture<HealthNow.Result> probe : probes) {
+                results.add(probe.get());
+            }
+            return results;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause()); // HealthNow turns every failure into a result
+        } finally {
+            if (threads != null) {
+                threads.shutdown();
+            }
+        }
     }
 
     private static void table(List<Row> rows, PrintWriter out) {
@@ -105,7 +142,7 @@ final class StatusCommand implements Callable<Integer> {
     private static String json(List<Row> rows) {
         StringBuilder json = new StringBuilder("[");
         for (Row row : rows) {
-            DetachedBackends.Found b = row.backend();
+            DetachedBackend b = row.backend();
             json.append(json.length() > 1 ? ",\n " : "\n ").append('{')
                     .append("\"name\": ").append(Json.string(b.name()))
                     .append(", \"pid\": ").append(b.pid())

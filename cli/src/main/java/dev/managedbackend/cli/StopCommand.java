@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.crash.DetachedBackends;
-import dev.managedbackend.internal.os.PrivateFolder;
+import dev.managedbackend.terminal.DetachedBackend;
+import dev.managedbackend.terminal.StateFolderNotPrivate;
+import dev.managedbackend.terminal.TerminalSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +22,11 @@ import picocli.CommandLine.Spec;
  * backend's tag are signalled (SIGTERM, {@code managedbackend.stopTimeoutSeconds} of grace,
  * SIGKILL), its whole tree and process group included. The library's one stop routine.
  */
-@Command(name = "stop", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "stop", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend stop",
+                "  managed-backend stop api",
+                "  managed-backend stop --all"}, sortOptions = false,
         description = {"Stops a backend that start started (its whole process tree), identity-checked.",
                 "Exit 0 when it is gone (also when it was not running), 1 if something of it survived."})
 final class StopCommand implements Callable<Integer> {
@@ -44,31 +48,26 @@ final class StopCommand implements Callable<Integer> {
         if (all && name != null) {
             throw new ParameterException(spec.commandLine(), "give a NAME or --all, not both");
         }
-        Settings settings = common.settings();
+        TerminalSettings settings = common.settings();
         PrintWriter err = spec.commandLine().getErr();
-        List<DetachedBackends.Found> known;
-        try {
-            known = DetachedBackends.list(settings.stateDir());
-        } catch (PrivateFolder.NotPrivate e) {
-            throw new ManagedBackendCli.Failure(e.getMessage() + ".", e);
-        }
+        List<DetachedBackend> known = DetachedLookup.all(settings.stateDir());
         String wanted = name == null ? "default" : name;
-        List<DetachedBackends.Found> chosen = known.stream().filter(found -> all || found.name().equals(wanted)).toList();
+        List<DetachedBackend> chosen = known.stream().filter(found -> all || found.name().equals(wanted)).toList();
         if (chosen.isEmpty()) {
             if (!all) {
                 giveBackEnvFile(settings, wanted, err); // its backend died or was reaped: the file still names it
             }
             err.println("[managed-backend] " + (all ? "no backend that start started is running"
                     : "no backend '" + wanted + "' is running" + (known.isEmpty() ? ""
-                            : " (running: " + String.join(", ", known.stream().map(DetachedBackends.Found::name)
+                            : " (running: " + String.join(", ", known.stream().map(DetachedBackend::name)
                                     .distinct().toList()) + ")"))
                     + "; nothing to stop");
             err.flush();
             return 0;
         }
         int failed = 0;
-        for (DetachedBackends.Found backend : chosen) {
-            List<ProcessHandle> left = DetachedBackends.stop(backend, settings.stopTimeout());
+        for (DetachedBackend backend : chosen) {
+            List<ProcessHandle> left = backend.stop(settings.stopTimeout());
             if (left.isEmpty()) {
                 err.println("[managed-backend] stopped backend '" + backend.name() + "' (pid " + backend.pid() + ", "
                         + backend.url() + (backend.alive() ? "" : "; it was no longer running") + ")");
@@ -87,11 +86,11 @@ final class StopCommand implements Callable<Integer> {
     }
 
     /** The --env-file key that start set, given back the value it had before, as start's record says. */
-    private static void giveBackEnvFile(Settings settings, String name, PrintWriter err) {
+    private static void giveBackEnvFile(TerminalSettings settings, String name, PrintWriter err) {
         Optional<EnvFile.Edit> edit;
         try {
             edit = EnvFileRecords.find(settings.stateDir(), name);
-        } catch (IOException | PrivateFolder.NotPrivate e) {
+        } catch (IOException | StateFolderNotPrivate e) {
             err.println("[managed-backend] could not read what start changed in an --env-file for '" + name + "': "
                     + e.getMessage());
             return;
@@ -108,7 +107,7 @@ final class StopCommand implements Callable<Integer> {
         }
         try {
             EnvFileRecords.forget(settings.stateDir(), name);
-        } catch (IOException | PrivateFolder.NotPrivate e) {
+        } catch (IOException | StateFolderNotPrivate e) {
             err.println("[managed-backend] could not remove start's record of the --env-file edit: " + e.getMessage());
         }
     }

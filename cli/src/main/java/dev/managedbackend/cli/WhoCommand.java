@@ -4,8 +4,7 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import dev.managedbackend.internal.PortAllocator;
-import dev.managedbackend.internal.os.PortHolder;
+import dev.managedbackend.terminal.PortOwner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +18,8 @@ import picocli.CommandLine.Spec;
  * is one of ours (which run, how to stop it) or a foreign process. Nothing is ever signalled.
  */
 @Command(name = "who", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n",
+        footer = {"  managed-backend who 8000"},
         description = {"Says who holds a port: pid, command line, user, uptime, and whether it is a backend of ours "
                 + "(which run, how to stop it) or a foreign process (never touched).",
                 "Exit 0 when the port is held, 1 when it is free."})
@@ -42,12 +43,12 @@ final class WhoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         // A port that binds on the wildcard and loopback addresses has no IPv4 listener: answered
         // without OSHI, whose scan of every socket and process costs more than the rest of the command.
-        if (PortAllocator.canBind("0.0.0.0", port) && PortAllocator.canBind("127.0.0.1", port)) {
+        if (PortOwner.isFree(port)) {
             out.println("port " + port + " is free.");
             out.flush();
             return ManagedBackendCli.FAILURE;
         }
-        Optional<String> holder = PortHolder.find(port);
+        Optional<String> holder = PortOwner.of(port);
         if (holder.isPresent()) {
             out.println("port " + port + " is held by " + holder.get() + ".");
         } else {

@@ -1,8 +1,5 @@
 package dev.managedbackend.cli;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import org.junit.jupiter.api.Test;
@@ -11,29 +8,12 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
-import dev.managedbackend.internal.BackendRedirects;
-import dev.managedbackend.internal.HealthClient;
-import dev.managedbackend.internal.Config;
-import dev.managedbackend.internal.PortAllocator;
-import dev.managedbackend.internal.RunningBackend;
-import dev.managedbackend.internal.Settings;
-import dev.managedbackend.internal.crash.CrashGuard;
-import dev.managedbackend.internal.crash.DetachedBackends;
-import dev.managedbackend.internal.crash.LedgerSweep;
-import dev.managedbackend.internal.os.OshiProcessTable;
-import dev.managedbackend.internal.os.OwnerTag;
-import dev.managedbackend.internal.os.PortHolder;
-import dev.managedbackend.internal.os.PrivateFolder;
-import dev.managedbackend.internal.os.ProcessIdentity;
-import dev.managedbackend.internal.os.ProcessStopper;
-import dev.managedbackend.internal.os.ProcessTable;
-
 /**
- * One core: the command line starts backends through the public {@code BackendBuilder} and
- * reaches the library's internals only through these classes, each for one job: the detached
- * hand-over ({@link RunningBackend#detach()}), settings, the ledger of detached backends and its
- * sweep, who holds a port, the owner tag and the one stop routine. No launcher, port leasing,
- * readiness check or stop of its own.
+ * One core: the command line starts backends through the public API ({@code BackendBuilder}) and
+ * reaches the rest of the library only through its facade for terminals,
+ * {@code dev.managedbackend.terminal} (detached backends, the reap, who holds a port, health now,
+ * the children of {@code run}, the settings). No internal class, no cast to one; no launcher,
+ * port leasing, readiness check or stop of its own.
  */
 class ArchitectureTests {
 
@@ -42,13 +22,10 @@ class ArchitectureTests {
             .importPackages("dev.managedbackend.cli");
 
     @Test
-    void theCommandLineUsesTheCoreOnlyThroughItsNamedSeams() {
+    void theCommandLineUsesTheLibraryOnlyThroughItsApiAndTheTerminalFacade() {
         noClasses().that().resideInAPackage("dev.managedbackend.cli")
-                .should().dependOnClassesThat(resideInAPackage("dev.managedbackend.internal..")
-                        .and(not(belongToAnyOf(RunningBackend.class, Settings.class, Config.class, PortAllocator.class,
-                                CrashGuard.class, DetachedBackends.class, LedgerSweep.class, PortHolder.class,
-                                OwnerTag.class, OshiProcessTable.class, ProcessTable.class, ProcessIdentity.class, ProcessStopper.class,
-                                PrivateFolder.class, BackendRedirects.class, HealthClient.class))))
+                .should().dependOnClassesThat().resideInAnyPackage("dev.managedbackend.internal..",
+                        "dev.managedbackend.engine..")
                 .check(CLASSES);
     }
 }

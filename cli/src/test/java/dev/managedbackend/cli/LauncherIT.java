@@ -74,7 +74,7 @@ class LauncherIT {
 
         Run script = run(temp, List.of("sh", "-c", "managed-backend completion"), path);
         assertThat(script.exit).describedAs(script.output).isZero();
-        assertThat(script.output).contains("bashcompinit", "start stop status who reap run logs completion",
+        assertThat(script.output).contains("bashcompinit", "start stop restart status who reap run logs completion",
                 "--env-file", "--health-path", "--dry-run");
 
         Run loaded = run(temp, List.of("bash", "-c", "source <(managed-backend completion) && complete -p managed-backend"),

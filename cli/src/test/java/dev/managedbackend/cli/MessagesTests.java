@@ -23,4 +23,12 @@ class MessagesTests {
                 .isEqualTo("backend 'web', left by a test JVM or managed-backend run that died (process 7), "
                         + "(pid 42, ./server)");
     }
+
+    @Test
+    void aMessageBeginsItsLineAndEndsOneSentenceOnce() {
+        assertThat(Messages.forTerminal("\nbackend 'api': it failed.. It was stopped."))
+                .isEqualTo("backend 'api': it failed. It was stopped.");
+        assertThat(Messages.forTerminal("resolved to ../apps, or wait...")).isEqualTo("resolved to ../apps, or wait...");
+        assertThat(Messages.forTerminal("the folder /srv/.. is open.")).isEqualTo("the folder /srv/.. is open.");
+    }
 }

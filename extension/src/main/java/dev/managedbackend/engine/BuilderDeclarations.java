@@ -16,6 +16,7 @@ import dev.managedbackend.Scope;
 
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.BackendStarter;
+import dev.managedbackend.internal.Caller;
 import dev.managedbackend.internal.Config;
 import dev.managedbackend.internal.Declaration;
 import dev.managedbackend.internal.EnvReferences;
@@ -32,7 +33,8 @@ final class BuilderDeclarations {
     static Backend start(BackendBuilder builder) {
         Config config = new Config(key -> Optional.ofNullable(System.getProperty(key)));
         String name = builder.description().name();
-        String origin = "BackendBuilder" + (name == null ? "" : " '" + name + "'");
+        String origin = Caller.current() == Caller.TERMINAL ? "backend '" + (name == null ? "default" : name) + "'"
+                : "BackendBuilder" + (name == null ? "" : " '" + name + "'");
         BackendSpec spec = new SpecReader(config, Path.of("")).read(declaration(builder, origin, "default", true));
         EnvReferences.check(List.of(spec), Map.of(), origin);
         return new BackendStarter(Settings.from(config)).start(spec, spec.name());

@@ -144,6 +144,12 @@ public final class EnvReferences {
         for (BackendSpec spec : specs) {
             for (String target : targets(spec)) {
                 Scope targetScope = byName.containsKey(target) ? byName.get(target).scope() : visible.get(target);
+                if (targetScope == null && Caller.current() == Caller.TERMINAL) {
+                    throw new BackendConfigurationException(String.format("%s: --env refers to ${%s...}, but a "
+                            + "backend started from the command line sees no other backend. Write the other backend's "
+                            + "URL itself (managed-backend status lists the URLs of running backends).",
+                            declaredOn, target));
+                }
                 if (targetScope == null || lifetime(targetScope) < lifetime(spec.scope())) {
                     throw new BackendConfigurationException(String.format("@ManagedBackend(name = \"%s\") on %s: "
                             + "env refers to ${%s...}, but %s. Refer to a backend this test can see that lives at "

@@ -119,8 +119,9 @@ public final class ProcessLauncher {
                 throw new BackendStartException(describe(spec, backend) + " was not ready within "
                         + spec.startupTimeout().toSeconds() + " s: " + e.lastSeen() + ". It was stopped. "
                         + "Check that " + (spec.healthPath().isEmpty() ? "the server listens on the port it is given"
-                                : "GET " + spec.healthPath() + " answers 2xx once the app is up (healthPath)")
-                        + ", or raise startupTimeoutSeconds if it needs longer."
+                                : "GET " + spec.healthPath() + " answers 2xx once the app is up ("
+                                        + Caller.current().name("healthPath") + ")")
+                        + ", or raise " + Caller.current().name("startupTimeoutSeconds") + " if it needs longer."
                         + System.lineSeparator() + "Command: " + String.join(" ", command.argv())
                         + System.lineSeparator() + log.tailForMessage(), log.path());
             } catch (ReadinessProbe.NotFound e) {
@@ -211,8 +212,9 @@ public final class ProcessLauncher {
         if (python != null && backend.log().containsAfter(0, NO_UVICORN)) {
             return new BackendStartException("backend '" + spec.name() + "': uvicorn is not installed "
                     + "for the interpreter " + python.path() + " (from " + python.origin() + "). "
-                    + "Install it there (" + python.path() + " -m pip install uvicorn), or point python "
-                    + "(or a .venv in dir, or $VIRTUAL_ENV) at an environment that has it."
+                    + "Install it there (" + python.path() + " -m pip install uvicorn), or point "
+                    + Caller.current().name("python") + " (or a .venv in " + Caller.current().name("dir")
+                    + ", or $VIRTUAL_ENV) at an environment that has it."
                     + System.lineSeparator() + backend.log().tailForMessage(), backend.logFile());
         }
         return new BackendStartException(describe(spec, backend) + " exited with code " + exitCode
@@ -221,15 +223,17 @@ public final class ProcessLauncher {
                         ? " The traceback below shows an import error: " + importAdvice(spec, python) + "."
                         : spec.mode() == Mode.APP && backend.log().containsAfter(0, RAISED_AT_IMPORT)
                         ? " The traceback below shows an error raised while the app was imported: check what the "
-                                + "module runs at import, such as the environment variables it reads (env, "
-                                + "inheritEnv); " + importAdvice(spec, python) + "."
+                                + "module runs at import, such as the environment variables it reads ("
+                                + (Caller.current() == Caller.JAVA ? "env, inheritEnv" : "--env") + "); "
+                                + importAdvice(spec, python) + "."
                         : "")
                 + System.lineSeparator() + backend.log().tailForMessage(), backend.logFile());
     }
 
     private static String importAdvice(BackendSpec spec, PythonInterpreter python) {
-        return "check app = \"" + spec.app() + "\" (module:attribute, importable from dir) and dir = \""
-                + spec.dir() + "\", and that the app's dependencies are installed for " + python.path();
+        Caller caller = Caller.current();
+        return "check " + caller.setting("app", spec.app()) + " (module:attribute, importable from "
+                + caller.name("dir") + ") and " + caller.setting("dir", spec.dir().toString()) + ", and that the app's dependencies are installed for " + python.path();
     }
 
     private static String describe(BackendSpec spec, ProcessBackend backend) {

@@ -34,14 +34,15 @@ public record PythonInterpreter(Path path, String origin) {
                     && !spec.python().contains("/")
                     ? onPath(spec.python(), environment)
                     : Optional.of(spec.dir().resolve(given).normalize());
-            String origin = "python = \"" + spec.python() + "\"";
+            Caller caller = Caller.current();
+            String origin = caller.setting("python", spec.python());
             if (found.isEmpty() || !Files.isExecutable(found.get())) {
                 throw new BackendStartException(backend + ": the Python interpreter "
                         + found.map(Path::toString).orElse(spec.python()) + " (from " + origin
-                        + ") does not exist or is not executable. Set python to an interpreter "
-                        + "that has uvicorn installed (an absolute path, a path relative to dir, or "
-                        + "a command on the PATH), or leave it out to use " + spec.dir()
-                        + "/.venv/bin/python, $VIRTUAL_ENV or python3.");
+                        + ") does not exist or is not executable. Set " + caller.name("python") + " to an interpreter "
+                        + "that has uvicorn installed (an absolute path, a path relative to " + caller.name("dir")
+                        + ", or a command on the PATH), or leave it out to use " + spec.dir()
+                        + "/.venv/bin/python, $VIRTUAL_ENV, python3 or python.");
             }
             return new PythonInterpreter(found.get(), origin);
         }
@@ -67,7 +68,7 @@ public record PythonInterpreter(Path path, String origin) {
                 + " has no bin/python (nor Scripts\\python.exe), "
                 + (virtualEnv == null ? "$VIRTUAL_ENV is not set" : "$VIRTUAL_ENV (" + virtualEnv + ") has none either")
                 + ", and there is neither python3 nor python on the PATH. Create a virtualenv with uvicorn at "
-                + venv + ", or set python = \"/path/to/python\".");
+                + venv + ", or set " + Caller.current().setting("python", "/path/to/python") + ".");
     }
 
     private static Optional<Path> inVirtualenv(Path venv) {

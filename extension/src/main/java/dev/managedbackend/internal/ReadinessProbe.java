@@ -117,6 +117,9 @@ public final class ReadinessProbe {
     private boolean listening;
     private long notFoundSince;
 
+    /** Whose words its messages use: taken where the start was asked for (polls may run on another thread). */
+    private final Caller caller = Caller.current();
+
     public ReadinessProbe(URI baseUrl, String healthPath) {
         this.baseUrl = baseUrl;
         this.healthPath = healthPath;
@@ -232,10 +235,11 @@ public final class ReadinessProbe {
             notFoundSince = now;
         } else if (now - notFoundSince >= NOT_FOUND_LIMIT.toNanos()) {
             throw new NotFound("answered GET " + url + " with HTTP 404 for " + NOT_FOUND_LIMIT.toSeconds()
-                    + " s after its port began to listen: healthPath = \"" + healthPath + "\" is probably wrong."
+                    + " s after its port began to listen: " + caller.setting("healthPath", healthPath)
+                    + " is probably wrong."
                     + knownPaths(url).map(paths -> " The app's /openapi.json lists GET " + paths + ".").orElse("")
-                    + " Set healthPath to a path that answers 2xx once the app is ready, or to \"\" to wait "
-                    + "only until the port listens.");
+                    + " Set " + caller.name("healthPath") + " to a path that answers 2xx once the app is ready, or to "
+                    + caller.example("healthPath", "") + " to wait only until the port listens.");
         }
     }
 

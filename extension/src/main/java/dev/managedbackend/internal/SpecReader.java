@@ -75,47 +75,50 @@ public final class SpecReader {
 
     public BackendSpec read(Declaration d) {
         String where = d.origin();
+        Caller caller = Caller.current();
         if (d.name().isBlank()) {
-            throw invalid(where, "name = \"" + d.name() + "\" is blank; give the backend a name, "
-                    + "or leave name out for \"default\"");
+            throw invalid(where, caller.setting("name", d.name()) + " is blank; give the backend a name, "
+                    + "or leave " + caller.name("name") + " out for \"default\"");
         }
         Mode mode = mode(d, where);
-        checkApplies(d, mode, where);
-        Path dir = mode.isContainer() ? workingDir : dir(d, where);
+        checkApplies(d, mode, where, caller);
+        Path dir = mode.isContainer() ? workingDir : dir(d, where, caller);
         int port = d.port();
         if (port < 0 || port > 65535) {
-            throw invalid(where, "port = " + port + " is outside 1..65535; use 0 to let the "
-                    + "extension pick a free port, or a port from 1 to 65535");
+            throw invalid(where, caller.setting("port", port) + " is outside 1..65535; "
+                    + (caller == Caller.JAVA ? "use 0 to let the extension pick a free port, or a port from 1 to 65535"
+                            : "leave it out to get a free port, or give one from 1 to 65535"));
         }
         int containerPort = 0;
         if (mode.isContainer()) {
             containerPort = d.containerPort().isPresent() ? d.containerPort().getAsInt()
                     : config.integer(ManagedBackend.CONTAINER_PORT_PROPERTY_NAME, 8000, 1);
             if (containerPort < 1 || containerPort > 65535) {
-                throw invalid(where, "containerPort = " + containerPort + " is outside 1..65535; "
+                throw invalid(where, caller.setting("containerPort", containerPort) + " is outside 1..65535; "
                         + "set it to the port the app listens on inside the container");
             }
         }
         int timeout = d.startupTimeoutSeconds().isPresent() ? d.startupTimeoutSeconds().getAsInt()
                 : config.integer(ManagedBackend.STARTUP_TIMEOUT_PROPERTY_NAME, 60, 1);
         if (timeout <= 0) {
-            throw invalid(where, "startupTimeoutSeconds = " + timeout + " is not positive; give "
+            throw invalid(where, caller.setting("startupTimeoutSeconds", timeout) + " is not positive; give "
                     + "the backend at least 1 second to start");
         }
         String healthPath = d.healthPath()
                 .orElseGet(() -> config.string(ManagedBackend.HEALTH_PATH_PROPERTY_NAME).orElse("/health"));
         if (!healthPath.isEmpty() && !healthPath.startsWith("/")) {
-            throw invalid(where, "healthPath = \"" + healthPath + "\" does not start with '/'; "
-                    + "write it as \"/" + healthPath + "\", or \"\" to only wait for the port");
+            throw invalid(where, caller.setting("healthPath", healthPath) + " does not start with '/'; "
+                    + "write it as " + caller.example("healthPath", "/" + healthPath) + ", or "
+                    + caller.example("healthPath", "") + " to only wait for the port");
         }
         if (!healthPath.isEmpty() && !isUriPath(healthPath)) {
-            throw invalid(where, "healthPath = \"" + healthPath + "\" is not a valid URL path (spaces and "
+            throw invalid(where, caller.setting("healthPath", healthPath) + " is not a valid URL path (spaces and "
                     + "other such characters must be percent-encoded, e.g. %20 for a space)");
         }
         if (mode == Mode.APP) {
-            checkUvicornArgs(d.args(), where);
+            checkUvicornArgs(d.args(), where, caller);
         }
-        String dockerfile = mode == Mode.DOCKERFILE ? dockerfile(d, where) : "";
+        String dockerfile = mode == Mode.DOCKERFILE ? dockerfile(d, where, caller) : "";
         String python = mode != Mode.APP ? ""
                 : d.python().orElseGet(() -> config.string(ManagedBackend.PYTHON_PROPERTY_NAME, ""));
         InheritEnv inheritEnv = mode.isContainer() ? InheritEnv.ALL : d.inheritEnv().orElseGet(this::configuredInheritEnv);
@@ -123,7 +126,7 @@ public final class SpecReader {
         boolean prefork = mode == Mode.APP
                 && d.prefork().orElseGet(() -> config.bool(ManagedBackend.PREFORK_PROPERTY_NAME, false));
         return new BackendSpec(d.name(), mode, d.app(), d.command(), dir, python, d.args(), d.image(), dockerfile,
-                containerPort, healthPath, port, Duration.ofSeconds(timeout), env(d.env(), where), inheritEnv, scope,
+                containerPort, healthPath, port, Duration.ofSeconds(timeout), env(d.env(), where, caller), inheritEnv, scope,
                 prefork);
     }
 
@@ -153,13 +156,15 @@ public final class SpecReader {
                     + "their own name");
         }
         Mode mode = set.keySet().iterator().next();
+        Caller caller = Caller.current();
         if (mode == Mode.APP && !APP.matcher(d.app()).matches()) {
-            throw invalid(where, "app = \"" + d.app() + "\" is not a uvicorn target; write it as "
-                    + "\"module:attribute\", e.g. \"app.main:app\"");
+            throw invalid(where, caller.setting("app", d.app()) + " is not a uvicorn target; write it as "
+                    + (caller == Caller.JAVA ? "\"module:attribute\"" : "module:attribute") + ", e.g. "
+                    + caller.example("app", "app.main:app"));
         }
         if (mode == Mode.IMAGE && d.image().isBlank()) {
-            throw invalid(where, "image = \"" + d.image() + "\" is blank; name an image, e.g. "
-                    + "\"my-app:dev\" or \"registry.example.com/team/app:1.4\"");
+            throw invalid(where, caller.setting("image", d.image()) + " is blank; name an image, e.g. "
+                    + caller.example("image", "my-app:dev") + " or " + caller.example("image", "registry.example.com/team/app:1.4"));
         }
         if (mode == Mode.COMMAND && d.command().get(0).isBlank()) {
             throw invalid(where, "command = " + d.command() + " starts with a blank program name; put the "
@@ -169,19 +174,21 @@ public final class SpecReader {
     }
 
     /** An attribute written for a mode it does not apply to would be silently ignored: refuse it. */
-    private static void checkApplies(Declaration d, Mode mode, String where) {
-        String kind = mode.attribute() + " (" + switch (mode) {
+    private static void checkApplies(Declaration d, Mode mode, String where, Caller caller) {
+        String kind = caller.name(mode.attribute()) + " (" + switch (mode) {
             case APP -> "a uvicorn app";
             case COMMAND -> "a command";
             case IMAGE, DOCKERFILE -> "a container";
         } + ")";
         if (mode != Mode.APP && d.python().isPresent()) {
-            throw notApplicable(where, "python = \"" + d.python().get() + "\"", "app backends (the interpreter "
+            throw notApplicable(where, caller.setting("python", d.python().get()), "app backends (the interpreter "
                     + "that runs uvicorn)", kind, mode.isContainer() ? "the image decides its interpreter"
-                    : "put the interpreter into command, e.g. {\"/path/to/python\", \"server.py\"}");
+                    : "put the interpreter into " + (caller == Caller.JAVA
+                            ? "command, e.g. {\"/path/to/python\", \"server.py\"}"
+                            : "--command, e.g. --command \"/path/to/python server.py\""));
         }
         if (mode.isContainer() && d.dir().isPresent()) {
-            throw notApplicable(where, "dir = \"" + d.dir().get() + "\"", "process backends (their working "
+            throw notApplicable(where, caller.setting("dir", d.dir().get()), "process backends (their working "
                     + "directory)", kind, mode == Mode.DOCKERFILE ? "the Dockerfile's folder is the build context"
                     : "the image decides its working directory");
         }
@@ -194,8 +201,9 @@ public final class SpecReader {
                     + "app forked from a warm template)", kind, "only an app can be forked from a template");
         }
         if (!mode.isContainer() && d.containerPort().isPresent()) {
-            throw notApplicable(where, "containerPort = " + d.containerPort().getAsInt(), "image and dockerfile "
-                    + "backends", kind, "use port to fix the port a process listens on");
+            throw notApplicable(where, caller.setting("containerPort", d.containerPort().getAsInt()), caller.name("image")
+                    + " and " + caller.name("dockerfile") + " backends", kind, "use " + caller.name("port")
+                    + " to fix the port a process listens on");
         }
     }
 
@@ -205,54 +213,58 @@ public final class SpecReader {
                 + " and would ignore it. Remove it (" + instead + ")");
     }
 
-    private Path dir(Declaration d, String where) {
+    private Path dir(Declaration d, String where, Caller caller) {
         String raw = d.dir().orElseGet(() -> config.string(ManagedBackend.DIR_PROPERTY_NAME, "."));
         Path dir = workingDir.resolve(raw).normalize();
         if (!Files.isDirectory(dir)) {
-            throw invalid(where, "dir = \"" + raw + "\" is not a directory (resolved to " + dir
-                    + " from the working directory " + workingDir + "). Set dir to the app's "
-                    + "folder, relative to the test JVM's working directory or absolute");
+            throw invalid(where, caller.setting("dir", raw) + " is not a directory (resolved to " + dir
+                    + " from " + (caller == Caller.JAVA ? "the working directory " : "the current directory ")
+                    + workingDir + "). Set " + caller.name("dir") + " to the app's folder, relative to "
+                    + caller.workingDirectory() + " or absolute");
         }
         return dir;
     }
 
     /** The Dockerfile as an absolute path; it must exist before anything starts. */
-    private String dockerfile(Declaration d, String where) {
+    private String dockerfile(Declaration d, String where, Caller caller) {
         Path file = workingDir.resolve(d.dockerfile()).normalize();
         if (!Files.isRegularFile(file)) {
-            throw invalid(where, "dockerfile = \"" + d.dockerfile() + "\" is not a file (resolved to "
-                    + file + " from the working directory " + workingDir + "). Set dockerfile to the "
-                    + "Dockerfile's path, relative to the test JVM's working directory or absolute; "
+            throw invalid(where, caller.setting("dockerfile", d.dockerfile()) + " is not a file (resolved to "
+                    + file + " from " + (caller == Caller.JAVA ? "the working directory " : "the current directory ")
+                    + workingDir + "). Set " + caller.name("dockerfile") + " to the Dockerfile's path, relative to "
+                    + caller.workingDirectory() + " or absolute; "
                     + "its folder is the build context");
         }
         return file.toString();
     }
 
-    private static void checkUvicornArgs(List<String> args, String where) {
+    private static void checkUvicornArgs(List<String> args, String where, Caller caller) {
         for (String arg : args) {
             String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             if (FORBIDDEN_UVICORN_ARGS.contains(option)) {
-                throw invalid(where, "args = " + args + " contains " + option
-                        + "; the extension passes the port itself and needs a TCP port to check. "
-                        + (option.equals("--port") ? "Use the port attribute instead"
-                                : "Remove " + option));
+                throw invalid(where, (caller == Caller.JAVA ? "args = " + args : "--arg " + arg) + " contains "
+                        + option + "; " + (caller == Caller.JAVA ? "the extension" : "managed-backend")
+                        + " passes the port itself and needs a TCP port to check. "
+                        + (!option.equals("--port") ? "Remove " + option
+                                : caller == Caller.JAVA ? "Use the port attribute instead" : "Use --port instead"));
             }
         }
     }
 
-    private static Map<String, String> env(List<String> entries, String where) {
+    private static Map<String, String> env(List<String> entries, String where, Caller caller) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String entry : entries) {
             int eq = entry.indexOf('=');
             String key = eq < 0 ? entry : entry.substring(0, eq);
             if (eq < 0 || !ENV_KEY.matcher(key).matches()) {
-                throw invalid(where, "env entry \"" + entry + "\" is not KEY=VALUE with KEY made "
-                        + "of letters, digits and '_' (not starting with a digit); write it as "
-                        + "e.g. \"LOG_LEVEL=debug\"");
+                throw invalid(where, (caller == Caller.JAVA ? "env entry \"" + entry + "\"" : caller.setting("env", entry))
+                        + " is not KEY=VALUE with KEY made of letters, digits and '_' (not starting with a digit); "
+                        + "write it as e.g. " + (caller == Caller.JAVA ? "\"LOG_LEVEL=debug\"" : "--env LOG_LEVEL=debug"));
             }
             String value = entry.substring(eq + 1);
             EnvReferences.parse(value).problem().ifPresent(problem -> {
-                throw invalid(where, "env entry \"" + entry + "\": " + problem);
+                throw invalid(where, (caller == Caller.JAVA ? "env entry \"" + entry + "\"" : caller.setting("env", entry))
+                        + ": " + problem);
             });
             env.put(key, value);
         }

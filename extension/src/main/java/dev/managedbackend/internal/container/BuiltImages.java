@@ -19,6 +19,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.Caller;
 import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.crash.CrashGuard;
 import dev.managedbackend.internal.os.AtExit;
@@ -113,11 +114,13 @@ final class BuiltImages {
         String byHand = "docker build -f " + dockerfile + " " + String.join(" ", buildArgs.entrySet().stream()
                 .map(arg -> "--build-arg " + arg.getKey() + "=" + arg.getValue()).toList())
                 + (buildArgs.isEmpty() ? "" : " ") + dockerfile.getParent();
-        deadline.at(new StartDeadline.Step("it was still building dockerfile = \"" + dockerfile + "\" ("
-                + (buildArgs.isEmpty() ? "no build arguments" : "build arguments " + buildArgs) + ")",
-                "The build runs once per test JVM, within the startupTimeoutSeconds of the first backend that "
-                        + "needs it: raise startupTimeoutSeconds, or build the image beforehand and use image = "
-                        + "\"...\". Run the same build by hand to see which step takes long: " + byHand + "."));
+        Caller caller = Caller.current();
+        deadline.at(new StartDeadline.Step("it was still building " + caller.setting("dockerfile", dockerfile.toString())
+                + " (" + (buildArgs.isEmpty() ? "no build arguments" : "build arguments " + buildArgs) + ")",
+                "The build runs once per " + (caller == Caller.JAVA ? "test JVM" : "command") + ", within the "
+                        + caller.name("startupTimeoutSeconds") + " of the first backend that needs it: raise "
+                        + caller.name("startupTimeoutSeconds") + ", or build the image beforehand and use "
+                        + caller.setting("image", "...") + ". Run the same build by hand to see which step takes long: " + byHand + "."));
         build.users.incrementAndGet();
         Lease lease = new Lease(build);
         try {
@@ -136,8 +139,8 @@ final class BuiltImages {
         } catch (RuntimeException e) {
             lease.close();
             String reason = DockerReason.of(e);
-            throw new BackendStartException("backend '" + spec.name() + "': docker build of dockerfile = \""
-                    + dockerfile + "\" (" + (buildArgs.isEmpty() ? "no build arguments" : "build arguments " + buildArgs)
+            throw new BackendStartException("backend '" + spec.name() + "': docker build of "
+                    + Caller.current().setting("dockerfile", dockerfile.toString()) + " (" + (buildArgs.isEmpty() ? "no build arguments" : "build arguments " + buildArgs)
                     + ") failed: " + reason + ". Run the same build by hand to see every step: " + byHand + "."
                     + (PULL_PROBLEM.matcher(reason).find() ? " " + ImageSource.buildArgsHint(buildArgs) + "." : ""), e);
         }

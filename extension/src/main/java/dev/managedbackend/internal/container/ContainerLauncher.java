@@ -14,6 +14,7 @@ import com.github.dockerjava.api.DockerClient;
 
 import dev.managedbackend.internal.BackendLauncher;
 import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.Caller;
 import dev.managedbackend.internal.LiveBackends;
 import dev.managedbackend.internal.LogFile;
 import dev.managedbackend.internal.ReadinessProbe;
@@ -166,7 +167,7 @@ public final class ContainerLauncher implements BackendLauncher {
                     settings.containerBindAddress().hostIp(DockerClientFactory.instance().dockerHostIpAddress()));
             deadline.at(new StartDeadline.Step("Docker had not yet created and started the container of "
                     + image.image(), "Check that the engine answers (docker info) and is not overloaded, or raise "
-                    + "startupTimeoutSeconds (it bounds the whole start)."));
+                    + Caller.current().name("startupTimeoutSeconds") + " (it bounds the whole start)."));
             log.note("starting a container of " + image.image() + (spec.args().isEmpty() ? "" : " with command "
                     + spec.args()) + ", containerPort " + spec.containerPort()
                     + (spec.env().isEmpty() ? "" : ", env " + spec.env().keySet()));

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.managedbackend.BackendStartException;
+import dev.managedbackend.internal.Caller;
 
 /**
  * The images a Dockerfile builds on (its {@code FROM} lines), with build arguments and the
@@ -84,8 +85,8 @@ final class DockerfileBases {
         try {
             return new String(Files.readAllBytes(dockerfile), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
-            throw new BackendStartException("backend '" + backend + "': dockerfile = \"" + dockerfile
-                    + "\" could not be read (" + e + "); the extension reads it to find its base images (FROM) "
+            throw new BackendStartException("backend '" + backend + "': "
+                    + Caller.current().setting("dockerfile", dockerfile.toString()) + " could not be read (" + e + "); the extension reads it to find its base images (FROM) "
                     + "before the build. Check that it is still there and that the user running the tests ("
                     + System.getProperty("user.name") + ") may read it and its folder, the build context.", e);
         }

@@ -16,6 +16,7 @@ import dev.managedbackend.BackendStartException;
 import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.internal.BackendSpec;
 import dev.managedbackend.internal.BackendSpec.Mode;
+import dev.managedbackend.internal.Caller;
 import dev.managedbackend.internal.LogFile;
 
 /**
@@ -42,14 +43,15 @@ final class ImageSource {
             Path dockerfile = Path.of(spec.dockerfile());
             for (DockerfileBases.Base base : DockerfileBases.of(spec.name(), dockerfile, buildArgs)) {
                 String problem = presentOrPulled(base.image(), docker, log, deadline, new StartDeadline.Step(
-                        "it was still pulling image " + base.image() + ", the base image (FROM) of dockerfile = \""
-                                + dockerfile + "\", which is not in the Docker engine",
+                        "it was still pulling image " + base.image() + ", the base image (FROM) of "
+                                + Caller.current().setting("dockerfile", dockerfile.toString())
+                                + ", which is not in the Docker engine",
                         "Pull it beforehand (docker pull " + base.image() + ") and check that its registry answers "
-                                + "from here. " + buildArgsHint(buildArgs) + ". Or raise startupTimeoutSeconds (it "
+                                + "from here. " + buildArgsHint(buildArgs) + ". Or raise " + Caller.current().name("startupTimeoutSeconds") + " (it "
                                 + "bounds the whole start, pull and build included)."));
                 if (problem != null) {
-                    throw new BackendStartException("backend '" + spec.name() + "': dockerfile = \"" + dockerfile
-                            + "\" builds on " + base.image() + (base.written().equals(base.image()) ? ""
+                    throw new BackendStartException("backend '" + spec.name() + "': "
+                            + Caller.current().setting("dockerfile", dockerfile.toString()) + " builds on " + base.image() + (base.written().equals(base.image()) ? ""
                                     : " (FROM " + base.written() + ")") + ", which is not in the Docker engine and "
                             + "could not be pulled: " + problem + ". Pull or build it first. "
                             + buildArgsHint(buildArgs) + ".");
@@ -62,23 +64,28 @@ final class ImageSource {
         String problem = presentOrPulled(spec.image(), docker, log, deadline, new StartDeadline.Step(
                 "it was still pulling image " + spec.image() + ", which is not in the Docker engine",
                 "Pull it beforehand (docker pull " + spec.image() + ") and check that its registry answers from "
-                        + "here, or raise startupTimeoutSeconds (it bounds the whole start, the pull included)."));
+                        + "here, or raise " + Caller.current().name("startupTimeoutSeconds") + " (it bounds the whole start, the pull included)."));
         if (problem != null) {
-            throw new BackendStartException("backend '" + spec.name() + "': image = \"" + spec.image()
-                    + "\" is not in the Docker engine and could not be pulled: " + problem + ". Check the name, "
-                    + "build it first (docker build -t " + spec.image() + " ...), or use dockerfile = "
-                    + "\"path/to/Dockerfile\" to let the extension build it.");
+            Caller caller = Caller.current();
+            throw new BackendStartException("backend '" + spec.name() + "': " + caller.setting("image", spec.image())
+                    + " is not in the Docker engine and could not be pulled: " + problem + ". Check the name, "
+                    + "build it first (docker build -t " + spec.image() + " ...), or use "
+                    + caller.setting("dockerfile", "path/to/Dockerfile") + " to let "
+                    + (caller == Caller.JAVA ? "the extension" : "managed-backend") + " build it.");
         }
         return new Resolved(spec.image(), null);
     }
 
     private static DockerImageName parse(BackendSpec spec) {
         try {
-            return DockerImageName.parse(spec.image());
+            DockerImageName name = DockerImageName.parse(spec.image());
+            name.assertValid(); // parse alone lets "My App" through, and the engine then answers 400
+            return name;
         } catch (IllegalArgumentException e) {
-            throw new BackendConfigurationException("backend '" + spec.name() + "': image = \""
-                    + spec.image() + "\" is not a valid image name (" + e.getMessage() + "); write it as "
-                    + "[registry/]repository[:tag], e.g. \"my-app:dev\".", e);
+            throw new BackendConfigurationException("backend '" + spec.name() + "': "
+                    + Caller.current().setting("image", spec.image()) + " is not a valid image name (" + e.getMessage()
+                    + "); write it as [registry/]repository[:tag], e.g. " + Caller.current().example("image", "my-app:dev")
+                    + ".", e);
         }
     }
 
@@ -89,7 +96,7 @@ final class ImageSource {
     private static String presentOrPulled(String image, DockerClient docker, LogFile log, StartDeadline deadline,
             StartDeadline.Step pulling) {
         deadline.at(new StartDeadline.Step("the Docker engine had not yet said whether it has image " + image,
-                "Check that the engine answers (docker info), or raise startupTimeoutSeconds."));
+                "Check that the engine answers (docker info), or raise " + Caller.current().name("startupTimeoutSeconds") + "."));
         try {
             docker.inspectImageCmd(image).exec();
             return null;

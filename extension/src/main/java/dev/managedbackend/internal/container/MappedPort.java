@@ -6,6 +6,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
 
+import dev.managedbackend.internal.Caller;
+
 /**
  * Whether the app in the container listens on the port Docker maps for it. A connection that is
  * accepted is not enough: Docker's proxy accepts on the host port as soon as the container runs,
@@ -38,6 +40,6 @@ final class MappedPort {
             // reset: nothing behind the proxy either
         }
         return Optional.of("port " + port + " on " + host + " is mapped, but nothing in the container "
-                + "listens on containerPort " + containerPort + " yet");
+                + "listens on " + Caller.current().name("containerPort") + " " + containerPort + " yet");
     }
 }

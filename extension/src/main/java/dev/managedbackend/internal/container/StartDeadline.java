@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.Caller;
 import dev.managedbackend.internal.os.AtExit;
 import dev.managedbackend.internal.os.JvmIdentity;
 
@@ -96,11 +97,12 @@ final class StartDeadline {
      */
     <T> T run(Callable<T> work, Consumer<T> discard, Runnable removeLeftovers,
             Function<Step, BackendStartException> timedOut) {
+        Caller caller = Caller.current(); // the start's words, for the messages the work makes
         Thread thread = new Thread(() -> {
             T value = null;
             Throwable thrown = null;
             try {
-                value = work.call();
+                value = Caller.as(caller, work::call);
             } catch (Throwable t) {
                 thrown = t;
             }

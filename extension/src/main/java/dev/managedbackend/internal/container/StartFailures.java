@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.managedbackend.BackendStartException;
 import dev.managedbackend.internal.BackendSpec;
+import dev.managedbackend.internal.Caller;
 import dev.managedbackend.internal.LogFile;
 
 /**
@@ -20,14 +21,15 @@ final class StartFailures {
     static BackendStartException notStarted(BackendSpec spec, RuntimeException e, LogFile log) {
         return new BackendStartException(describe(spec) + ": Docker could not start the container: "
                 + DockerReason.of(e) + ". " + commandAdvice(spec)
-                + (spec.picksPort() ? "" : " Check also that host port " + spec.port() + " is free (port).")
+                + (spec.picksPort() ? "" : " Check also that host port " + spec.port() + " is free ("
+                        + Caller.current().name("port") + ").")
                 + System.lineSeparator() + log.tailForMessage(), e);
     }
 
     /** The container ran but had no host port for {@code containerPort} (and did not exit). */
     static BackendStartException noPortMapped(BackendSpec spec, LogFile log) {
-        return new BackendStartException(describe(spec) + ": Docker mapped no host port for containerPort "
-                + spec.containerPort() + ". " + commandAdvice(spec) + System.lineSeparator() + log.tailForMessage(), log.path());
+        return new BackendStartException(describe(spec) + ": Docker mapped no host port for "
+                + Caller.current().name("containerPort") + " " + spec.containerPort() + ". " + commandAdvice(spec) + System.lineSeparator() + log.tailForMessage(), log.path());
     }
 
     static BackendStartException exitedEarly(BackendSpec spec, String containerId, int exitCode, long launched,
@@ -44,9 +46,9 @@ final class StartFailures {
                 + backend.baseUrl() + ") was not ready within " + spec.startupTimeout().toSeconds() + " s: "
                 + lastSeen + ". The container was stopped and removed. Check that "
                 + (spec.healthPath().isEmpty() ? "" : "GET " + spec.healthPath() + " answers 2xx once the app is up "
-                        + "(healthPath), and that ")
-                + "the app listens on containerPort " + spec.containerPort() + " on all interfaces (0.0.0.0) "
-                + "inside the container, or raise startupTimeoutSeconds if it needs longer."
+                        + "(" + Caller.current().name("healthPath") + "), and that ")
+                + "the app listens on " + Caller.current().name("containerPort") + " " + spec.containerPort()
+                + " on all interfaces (0.0.0.0) inside the container, or raise " + Caller.current().name("startupTimeoutSeconds") + " if it needs longer."
                 + System.lineSeparator() + log.tailForMessage(), log.path());
     }
 
@@ -68,14 +70,16 @@ final class StartFailures {
      */
     static BackendStartException notStartedInTime(BackendSpec spec, StartDeadline.Step step, LogFile log) {
         String message = describe(spec) + " was not started within " + spec.startupTimeout().toSeconds()
-                + " s (startupTimeoutSeconds): " + step.doing() + ". " + step.advice();
+                + " s (" + Caller.current().name("startupTimeoutSeconds") + "): " + step.doing() + ". " + step.advice();
         return log == null ? new BackendStartException(message)
                 : new BackendStartException(message + System.lineSeparator() + log.tailForMessage(), log.path());
     }
 
     private static String commandAdvice(BackendSpec spec) {
-        return "Check the image's command" + (spec.args().isEmpty() ? "" : " (args = " + spec.args() + ")")
-                + " and env.";
+        Caller caller = Caller.current();
+        return "Check the image's command" + (spec.args().isEmpty() ? ""
+                : caller == Caller.JAVA ? " (args = " + spec.args() + ")" : " (--arg " + String.join(" --arg ", spec.args()) + ")")
+                + " and " + caller.name("env") + ".";
     }
 
     private static String describe(BackendSpec spec) {

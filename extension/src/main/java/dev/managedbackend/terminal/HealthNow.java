@@ -1,4 +1,4 @@
-package dev.managedbackend.cli;
+package dev.managedbackend.terminal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,20 +15,20 @@ import dev.managedbackend.internal.HealthClient;
  * A backend's health right now: one {@code GET <url><healthPath>} (2xx is healthy; redirects
  * followed only within the backend, by the rule readiness uses, {@link BackendRedirects}), or,
  * without a health path, whether its port accepts a connection. Through the library's own HTTP
- * client (the JDK's, HTTP/1.1), so the command line carries no other.
+ * client (the JDK's, HTTP/1.1), so the command line carries no other. Used by {@code status}.
  */
-final class Health {
+public final class HealthNow {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     /** @param said e.g. {@code "200 GET /health"} or {@code "no answer: connection refused"} */
-    record Result(boolean healthy, String said) {
+    public record Result(boolean healthy, String said) {
     }
 
-    private Health() {
+    private HealthNow() {
     }
 
-    static Result of(String url, String healthPath) {
+    public static Result of(String url, String healthPath) {
         if (healthPath.isEmpty()) {
             URI uri = URI.create(url);
             try (Socket socket = new Socket()) {
