@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * <p>Read by hand from {@code /proc}: OSHI answers "who owns port P" by mapping every socket of
  * every process on the host, which costs a full process-table scan per poll; we only need to
  * look at the few processes we started, which takes well under a millisecond and keeps OSHI off
- * the normal path. Where {@code /proc} is missing (macOS, Windows) the answer is
- * {@link Ownership#UNKNOWN} and the caller falls back to a connect check.
+ * the normal path. Where {@code /proc} is missing (macOS) OSHI's connection table answers, at the
+ * cost of that scan per poll (it runs only once something accepts connections on the port).
  */
 public final class ListeningSockets {
 
@@ -31,22 +31,30 @@ public final class ListeningSockets {
         /** One of the given processes holds the listening socket. */
         OURS,
         /** A listening socket exists, but none of the given processes holds it. */
-        FOREIGN,
-        /** This platform has no {@code /proc}; nothing can be said. */
-        UNKNOWN
+        FOREIGN
     }
 
     private ListeningSockets() {
     }
 
-    public static boolean supported() {
-        return Files.isReadable(TABLES.get(0));
+    /** Whether the listeners' sockets are read from {@code /proc} here (else OSHI answers). */
+    static boolean fromProc() {
+        return HostFacts.hasProc() && Files.isReadable(TABLES.get(0));
     }
 
     /** Who listens on {@code port}, looking at {@code root} and its descendants. */
     public static Ownership of(int port, ProcessHandle root) {
-        if (!supported()) {
-            return Ownership.UNKNOWN;
+        if (!fromProc()) {
+            Set<Long> pids = OshiProcessTable.shared().listenersOn(port);
+            if (pids.isEmpty()) {
+                return Ownership.NONE;
+            }
+            if (pids.contains(root.pid())) {
+                return Ownership.OURS;
+            }
+            try (Stream<ProcessHandle> descendants = root.descendants()) {
+                return descendants.anyMatch(child -> pids.contains(child.pid())) ? Ownership.OURS : Ownership.FOREIGN;
+            }
         }
         Set<String> inodes = listeningInodes(port);
         if (inodes.isEmpty()) {

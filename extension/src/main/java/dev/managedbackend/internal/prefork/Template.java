@@ -131,7 +131,7 @@ public final class Template implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(spec.dir().toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
-        Optional<List<String>> grouped = ProcessGroups.inOwnGroup(argv, spec.dir(), env);
+        Optional<List<String>> grouped = ProcessGroups.inOwnGroup(argv, spec.dir(), env, Optional.of(spec.python()));
         grouped.ifPresent(builder::command);
         long importOutputFrom;
         Path log;

@@ -22,11 +22,15 @@
 #           exists, never through a link) at EOF, and only if there is work to do
 # Every call to an engine is bounded (ENGINE_BOUND seconds); an engine that does not answer, or
 # cannot be reached, is reported once and its containers' entries are kept.
-# Without /proc (macOS) no process can be seen: process entries are left to the next sweep.
+# Without /proc (macOS) processes are seen through ps: POSIX options to list them and their groups,
+# and the environment shown by `ps -E` (macOS, BSD) or `ps e` (procps); without either, process
+# entries are left to the next sweep.
 # For maintainers' tests only: MANAGED_BACKEND_WATCHDOG_PROC names another folder to read as /proc
-# (an empty one: behave as on a platform without /proc).
+# (an empty one: behave as on a platform without /proc); MANAGED_BACKEND_PORTABLE=1 ignores /proc
+# (the library's switch of the same name: the portable path, as on macOS).
 # POSIX sh (dash, BusyBox): /bin/sh starts in milliseconds and is on every machine. Needs
-# grep -z (GNU or BusyBox), sleep and rm; docker or curl for containers.
+# grep -z (GNU or BusyBox) where there is a /proc, else ps; sleep and rm; docker or curl for
+# containers.
 
 # No pathname expansion anywhere: every list here holds data. The globs that are meant are
 # expanded with `set +f; set -- PATTERN; set -f`, every variable part of PATTERN quoted.
@@ -101,14 +105,51 @@ fi
 
 say() { echo "[managed-backend watchdog $$] $*"; }
 
-# Processes can be seen only where there is a /proc.
-if [ -r "$proc/self/stat" ]; then procs=yes; else procs=''; fi
+# How processes are seen: /proc (Linux), else ps with a flag that shows environments (chosen
+# below, once `bounded` exists), else not at all.
+if [ "${MANAGED_BACKEND_PORTABLE:-}" != 1 ] && [ -r "$proc/self/stat" ]; then procs=proc; else procs=''; fi
+envps=''
+bound=''
+# ps_bounded ARGS...: ps, as `bounded` runs it, but within 5 s: a ps that hangs counts as nothing seen.
+ps_bounded() {
+  bound=5
+  bounded ps "$@"
+  bound=''
+}
 
-# tagged: the pids whose environment carries the tag now, in $pids. An environment that cannot
-# be read (another user's process) is skipped: nothing of this JVM's runs as someone else.
+# ps_env PID: 0 if PID runs, is no zombie and the environment ps shows for it carries the tag (in
+# $env, after the command line, which is taken off: a tag in a process's arguments is no tag).
+# Each ps is bounded: a hung one counts as nothing seen.
+ps_env() {
+  ps_bounded -p "$1" -o stat=; [ "$rc" -eq 0 ] || return 1
+  case $out in '' | Z*) return 1 ;; esac
+  ps_bounded -ww -p "$1" -o args=; [ "$rc" -eq 0 ] || return 1; plain=$out
+  ps_bounded "$envps" -ww -p "$1" -o args=; [ "$rc" -eq 0 ] || return 1
+  env=${out#"$plain"}
+  [ "$env" != "$out" ] || [ -z "$plain" ] || return 1 # its arguments changed between the two reads
+  case " $env " in *" $tag"*) return 0 ;; esac
+  return 1
+}
+
+# tagged [quick]: the pids whose environment carries the tag now, in $pids. An environment that
+# cannot be read (another user's process) is skipped: nothing of this JVM's runs as someone else.
+# With ps, one listing finds the candidates (no zombie, the tag anywhere on the line), and each
+# is then read alone, unless quick (waiting for them to go; signal reads each again anyway).
 tagged() {
   pids=''
   [ -n "$procs" ] || return 0
+  if [ "$procs" = ps ]; then
+    ps_bounded "$envps" -A -ww -o pid= -o stat= -o args=; [ "$rc" -eq 0 ] || return 0
+    candidates=$(printf '%s\n' "$out" | grep -F -e " $tag" | while read -r p st _; do
+      case $st in Z*) ;; *) echo "$p" ;; esac
+    done)
+    for p in $candidates; do
+      case $p in '' | *[!0-9]*) continue ;; esac
+      [ "${1:-}" = quick ] || ps_env "$p" || continue
+      pids="$pids $p"
+    done
+    return 0
+  fi
   set +f
   set -- "$proc"/[0-9]*/environ
   set -f
@@ -121,6 +162,7 @@ tagged() {
 # carries_tag PID: 0 if its environment carries the tag right now; 1 if not, or it is gone;
 # 2 if it runs but its environment cannot be read: then it is not provably ours.
 carries_tag() {
+  if [ "$procs" = ps ]; then ps_env "$1"; return; fi
   grep -qzs -e "^$tag" "$proc/$1/environ"
   case $? in 0) return 0 ;; 1) return 1 ;; esac
   [ -d "$proc/$1" ] || return 1
@@ -130,12 +172,30 @@ carries_tag() {
 # group_of PID: its process group, in $g; fails if it is gone or a zombie.
 group_of() {
   s=''
+  if [ "$procs" = ps ]; then
+    ps_bounded -p "$1" -o stat= -o pgid=; [ "$rc" -eq 0 ] || return 1
+    # shellcheck disable=SC2086 # split into fields: state pgid (no globbing: set -f)
+    set -- $out
+    case $1 in '' | Z*) return 1 ;; esac
+    g=$2
+    return 0
+  fi
   { read -r s <"$proc/$1/stat"; } 2>/dev/null || return 1
   s=${s##*") "} # the fields after "(command name) ", which may hold anything
   # shellcheck disable=SC2086 # split into fields: state ppid pgrp ... (no globbing: set -f)
   set -- $s
   [ "$1" != Z ] || return 1
   g=$3
+}
+
+# alive PID: 0 if a process with that pid exists.
+alive() {
+  if [ "$procs" = ps ]; then
+    ps_bounded -p "$1" -o pid=
+    [ "$rc" -eq 0 ] && [ -n "$out" ]
+    return
+  fi
+  [ -d "$proc/$1" ]
 }
 
 unreadable=' '
@@ -189,7 +249,7 @@ check_groups() {
     case $all_hit in *" $g "*) continue ;; esac
     carries_tag "$g"
     case $? in
-      1) [ ! -d "$proc/$g" ] || say "left process group $g alone: no member carries the tag, its leader" \
+      1) alive "$g" && say "left process group $g alone: no member carries the tag, its leader" \
            "$g neither (a reused pid)" ;;
       2) cannot_read "$g" ;;
     esac
@@ -205,7 +265,7 @@ bounded() {
     [ -z "${with_host:-}" ] || { DOCKER_HOST=$with_host; export DOCKER_HOST; }
     "$@" 2>&1 </dev/null &
     cmd=$!
-    (sleep "$ENGINE_BOUND"; kill -KILL "$cmd") >/dev/null 2>&1 &
+    (sleep "${bound:-$ENGINE_BOUND}"; kill -KILL "$cmd") >/dev/null 2>&1 &
     sleeper=$!
     wait "$cmd"; status=$?
     # the sleeper still waiting means the command ended by itself
@@ -214,7 +274,7 @@ bounded() {
   )
   rc=${out##*"$nl"}; out=${out%"$nl"*}; out=${out%"$nl"}
   case $rc in '' | *[!0-9]*) rc=1 ;; esac
-  [ "$rc" -ne 124 ] || out="no answer within $ENGINE_BOUND s"
+  [ "$rc" -ne 124 ] || out="no answer within ${bound:-$ENGINE_BOUND} s"
 }
 
 # engine_down: 0 if the last docker or curl call failed because the engine did not answer or
@@ -420,7 +480,14 @@ on_engine() {
   return $failed_here
 }
 
-say "the JVM is gone; cleaning up process groups$pgids, containers and images"
+# No /proc: ps, if one here shows environments (-E: macOS, the BSDs; e: procps, BusyBox has neither).
+if [ -z "$procs" ]; then
+  for flag in -E e; do
+    ps_bounded "$flag" -p $$ -o args=
+    if [ "$rc" -eq 0 ] && [ -n "$out" ]; then procs=ps envps=$flag; break; fi
+  done
+fi
+say "the JVM is gone; cleaning up process groups$pgids, containers and images (processes seen through ${procs:-nothing})"
 # Engines in parallel with the processes, one job per engine: they take longer.
 jobs='' engines=' '
 for each in $containers $images; do
@@ -436,14 +503,14 @@ if [ -z "$procs" ]; then
 elif signal TERM; then
   i=0
   while [ $i -lt 20 ]; do # a second of grace
-    sleep 0.05; tagged
+    sleep 0.05; tagged quick
     [ -n "$pids" ] || break
     i=$((i + 1))
   done
   if [ -n "$pids" ] && signal KILL; then
     i=0
     while [ $i -lt 20 ]; do
-      sleep 0.05; tagged
+      sleep 0.05; tagged quick
       [ -n "$pids" ] || break
       i=$((i + 1))
     done
