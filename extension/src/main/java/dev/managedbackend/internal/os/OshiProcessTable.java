@@ -66,10 +66,9 @@ public final class OshiProcessTable implements ProcessTable {
     }
 
     @Override
-    public boolean isRunning(long pid) {
+    public boolean isZombie(long pid) {
         OSProcess process = os.getProcess((int) pid);
-        return process != null && process.getState() != OSProcess.State.ZOMBIE
-                && process.getState() != OSProcess.State.INVALID;
+        return process != null && process.getState() == OSProcess.State.ZOMBIE;
     }
 
     @Override

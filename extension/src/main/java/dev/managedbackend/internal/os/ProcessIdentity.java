@@ -81,7 +81,7 @@ public final class ProcessIdentity {
      */
     public static boolean isRunning(ProcessHandle handle) {
         if (!HAS_PROC) {
-            return handle.isAlive() && OshiProcessTable.shared().isRunning(handle.pid());
+            return handle.isAlive() && !OshiProcessTable.shared().isZombie(handle.pid());
         }
         return handle.isAlive() && startOf(handle.pid()).isPresent();
     }

@@ -19,8 +19,8 @@ public interface ProcessTable {
     /** {@code pid}'s {@code MANAGED_BACKEND_OWNER} as of now; empty if it has none or is gone. */
     Optional<String> tagOf(long pid);
 
-    /** Whether {@code pid} exists and is no zombie. */
-    boolean isRunning(long pid);
+    /** Whether {@code pid} is a zombie: ended, but not reaped yet (false if it is gone, or cannot be read). */
+    boolean isZombie(long pid);
 
     /** The pids that listen on TCP {@code port} ({@code -1} for a listener this user may not inspect). */
     Set<Long> listenersOn(int port);
