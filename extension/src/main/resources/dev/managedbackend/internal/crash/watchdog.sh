@@ -117,37 +117,43 @@ ps_bounded() {
   bound=''
 }
 
-# ps_env PID: 0 if PID runs, is no zombie and the environment ps shows for it carries the tag (in
-# $env, after the command line, which is taken off: a tag in a process's arguments is no tag).
-# Each ps is bounded: a hung one counts as nothing seen.
-ps_env() {
-  ps_bounded -p "$1" -o stat=; [ "$rc" -eq 0 ] || return 1
-  case $out in '' | Z*) return 1 ;; esac
-  ps_bounded -ww -p "$1" -o args=; [ "$rc" -eq 0 ] || return 1; plain=$out
-  ps_bounded "$envps" -ww -p "$1" -o args=; [ "$rc" -eq 0 ] || return 1
-  env=${out#"$plain"}
-  [ "$env" != "$out" ] || [ -z "$plain" ] || return 1 # its arguments changed between the two reads
-  case " $env " in *" $tag"*) return 0 ;; esac
-  return 1
+# ps_scan: with ps, the pids whose environment carries the tag, in $pids, and " pid:pgid " pairs
+# for them in $pgroups. Three listings in all, not a ps per process (each ps costs tens of
+# milliseconds): with environments (procps and BSD ps append them to the arguments), without them
+# (taken off the first: a tag in a process's arguments is no tag), and groups and states (no
+# zombies).
+ps_scan() {
+  pids='' pgroups=' '
+  ps_bounded "$envps" -A -ww -o pid= -o args=; [ "$rc" -eq 0 ] || return 0
+  withenv=$(printf '%s\n' "$out" | grep -F -e " $tag")
+  [ -n "$withenv" ] || return 0
+  ps_bounded -A -ww -o pid= -o args=; [ "$rc" -eq 0 ] || return 0; plain=$out
+  ps_bounded -A -o pid= -o pgid= -o stat=; [ "$rc" -eq 0 ] || return 0; states=$out
+  while IFS= read -r line; do
+    # shellcheck disable=SC2086 # the first field is the pid (no globbing: set -f)
+    set -- $line
+    p=${1:-}
+    case $p in '' | *[!0-9]*) continue ;; esac
+    args=$(printf '%s\n' "$plain" | grep -e "^ *$p ")
+    env=${line#"$args"}
+    if [ -z "$args" ] || [ "$env" = "$line" ]; then continue; fi # gone, or its arguments changed meanwhile
+    case " $env " in *" $tag"*) ;; *) continue ;; esac
+    # shellcheck disable=SC2046,SC2086 # fields: pid pgid state (no globbing: set -f)
+    set -- $(printf '%s\n' "$states" | grep -e "^ *$p ")
+    case ${3:-Z} in Z*) continue ;; esac
+    pids="$pids $p" pgroups="$pgroups$p:$2 "
+  done <<EOF
+$withenv
+EOF
 }
 
-# tagged [quick]: the pids whose environment carries the tag now, in $pids. An environment that
-# cannot be read (another user's process) is skipped: nothing of this JVM's runs as someone else.
-# With ps, one listing finds the candidates (no zombie, the tag anywhere on the line), and each
-# is then read alone, unless quick (waiting for them to go; signal reads each again anyway).
+# tagged: the pids whose environment carries the tag now, in $pids. An environment that cannot
+# be read (another user's process) is skipped: nothing of this JVM's runs as someone else.
 tagged() {
   pids=''
   [ -n "$procs" ] || return 0
   if [ "$procs" = ps ]; then
-    ps_bounded "$envps" -A -ww -o pid= -o stat= -o args=; [ "$rc" -eq 0 ] || return 0
-    candidates=$(printf '%s\n' "$out" | grep -F -e " $tag" | while read -r p st _; do
-      case $st in Z*) ;; *) echo "$p" ;; esac
-    done)
-    for p in $candidates; do
-      case $p in '' | *[!0-9]*) continue ;; esac
-      [ "${1:-}" = quick ] || ps_env "$p" || continue
-      pids="$pids $p"
-    done
+    ps_scan
     return 0
   fi
   set +f
@@ -162,7 +168,10 @@ tagged() {
 # carries_tag PID: 0 if its environment carries the tag right now; 1 if not, or it is gone;
 # 2 if it runs but its environment cannot be read: then it is not provably ours.
 carries_tag() {
-  if [ "$procs" = ps ]; then ps_env "$1"; return; fi
+  if [ "$procs" = ps ]; then # as the last scan read it: signal scans right before it signals
+    case " $pids " in *" $1 "*) return 0 ;; esac
+    return 1
+  fi
   grep -qzs -e "^$tag" "$proc/$1/environ"
   case $? in 0) return 0 ;; 1) return 1 ;; esac
   [ -d "$proc/$1" ] || return 1
@@ -173,12 +182,8 @@ carries_tag() {
 group_of() {
   s=''
   if [ "$procs" = ps ]; then
-    ps_bounded -p "$1" -o stat= -o pgid=; [ "$rc" -eq 0 ] || return 1
-    # shellcheck disable=SC2086 # split into fields: state pgid (no globbing: set -f)
-    set -- $out
-    case $1 in '' | Z*) return 1 ;; esac
-    g=$2
-    return 0
+    case $pgroups in *" $1:"*) g=${pgroups#*" $1:"}; g=${g%% *}; return 0 ;; esac
+    return 1
   fi
   { read -r s <"$proc/$1/stat"; } 2>/dev/null || return 1
   s=${s##*") "} # the fields after "(command name) ", which may hold anything
@@ -503,14 +508,14 @@ if [ -z "$procs" ]; then
 elif signal TERM; then
   i=0
   while [ $i -lt 20 ]; do # a second of grace
-    sleep 0.05; tagged quick
+    sleep 0.05; tagged
     [ -n "$pids" ] || break
     i=$((i + 1))
   done
   if [ -n "$pids" ] && signal KILL; then
     i=0
     while [ $i -lt 20 ]; do
-      sleep 0.05; tagged quick
+      sleep 0.05; tagged
       [ -n "$pids" ] || break
       i=$((i + 1))
     done
