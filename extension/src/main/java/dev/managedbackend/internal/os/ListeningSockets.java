@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 
 /**
@@ -44,30 +45,24 @@ public final class ListeningSockets {
 
     /** Who listens on {@code port}, looking at {@code root} and its descendants. */
     public static Ownership of(int port, ProcessHandle root) {
-        if (!fromProc()) {
+        LongPredicate holds;
+        if (fromProc()) {
+            Set<String> inodes = listeningInodes(port);
+            holds = inodes.isEmpty() ? null : pid -> holdsAny(pid, inodes);
+        } else {
             Set<Long> pids = OshiProcessTable.shared().listenersOn(port);
-            if (pids.isEmpty()) {
-                return Ownership.NONE;
-            }
-            if (pids.contains(root.pid())) {
-                return Ownership.OURS;
-            }
-            try (Stream<ProcessHandle> descendants = root.descendants()) {
-                return descendants.anyMatch(child -> pids.contains(child.pid())) ? Ownership.OURS : Ownership.FOREIGN;
-            }
+            holds = pids.isEmpty() ? null : pids::contains;
         }
-        Set<String> inodes = listeningInodes(port);
-        if (inodes.isEmpty()) {
+        if (holds == null) {
             return Ownership.NONE;
         }
         // The root usually holds the socket (uvicorn binds in the parent, also with --workers and
         // --reload); only look further down the tree when it does not.
-        if (holdsAny(root.pid(), inodes)) {
+        if (holds.test(root.pid())) {
             return Ownership.OURS;
         }
         try (Stream<ProcessHandle> descendants = root.descendants()) {
-            return descendants.anyMatch(child -> holdsAny(child.pid(), inodes))
-                    ? Ownership.OURS : Ownership.FOREIGN;
+            return descendants.anyMatch(child -> holds.test(child.pid())) ? Ownership.OURS : Ownership.FOREIGN;
         }
     }
 
