@@ -36,11 +36,6 @@ public final class ProcessGroups {
     private ProcessGroups() {
     }
 
-    /** Whether backends get a process group of their own on this machine. */
-    public static boolean supported() {
-        return HostFacts.utilLinuxSetsid().isPresent() || HostFacts.hasFork();
-    }
-
     /**
      * {@code argv} prefixed so that it runs in a new session and process group; empty where that is
      * not possible, or where {@code argv[0]} cannot be found (the caller then launches it as is, so
