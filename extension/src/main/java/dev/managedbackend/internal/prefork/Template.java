@@ -46,8 +46,9 @@ import dev.managedbackend.internal.os.Logs;
  *
  * <p>Crash safety as for any backend: it is registered with the crash guard before it is
  * launched, under a tag of its own ({@code <jvm pid>:<jvm start>:prefork-<n>}), in a session of
- * its own. Its children carry that same tag, since {@code /proc/<pid>/environ} shows the
- * environment of the exec, which a fork inherits, so the watchdog, the ledger sweep and the
+ * its own. Its children carry that same tag, since a process's environment as the OS shows it
+ * ({@code /proc/<pid>/environ}, or {@code KERN_PROCARGS2} on macOS, which OSHI and {@code ps}
+ * read) is that of the exec, which a fork inherits, so the watchdog, the ledger sweep and the
  * normal stop recognise them as this JVM's.
  */
 public final class Template implements AutoCloseable {

@@ -29,8 +29,8 @@
 # (an empty one: behave as on a platform without /proc); MANAGED_BACKEND_PORTABLE=1 ignores /proc
 # (the library's switch of the same name: the portable path, as on macOS).
 # POSIX sh (dash, BusyBox): /bin/sh starts in milliseconds and is on every machine. Needs
-# grep -z (GNU or BusyBox) where there is a /proc, else ps; sleep and rm; docker or curl for
-# containers.
+# grep -z (GNU or BusyBox) where there is a /proc, else ps and awk; sleep and rm; docker or curl
+# for containers.
 
 # No pathname expansion anywhere: every list here holds data. The globs that are meant are
 # expanded with `set +f; set -- PATTERN; set -f`, every variable part of PATTERN quoted.
@@ -66,6 +66,47 @@ unhex "$2" || exit 2; entries=$out
 unhex "$3" || exit 2; log=$out
 # the tag goes into a grep pattern: it must be what the JVM makes (letters, digits, = : - _ .)
 case $tag in '' | *[!A-Za-z0-9=:._-]*) exit 2 ;; esac
+
+# bounded CMD...: runs CMD, its output in $out and its exit status in $rc, killed after
+# ENGINE_BOUND seconds (then rc=124). POSIX sh has no timeout(1); no temporary file either. With
+# $with_host set, CMD gets it as DOCKER_HOST.
+bounded() {
+  out=$(
+    # shellcheck disable=SC2030 # for CMD only: this is the command substitution's own shell
+    [ -z "${with_host:-}" ] || { DOCKER_HOST=$with_host; export DOCKER_HOST; }
+    "$@" 2>&1 </dev/null &
+    cmd=$!
+    (sleep "${bound:-$ENGINE_BOUND}"; kill -KILL "$cmd") >/dev/null 2>&1 &
+    sleeper=$!
+    wait "$cmd"; status=$?
+    # the sleeper still waiting means the command ended by itself
+    kill "$sleeper" 2>/dev/null || status=124
+    printf '\n%s' "$status"
+  )
+  rc=${out##*"$nl"}; out=${out%"$nl"*}; out=${out%"$nl"}
+  case $rc in '' | *[!0-9]*) rc=1 ;; esac
+  [ "$rc" -ne 124 ] || out="no answer within ${bound:-$ENGINE_BOUND} s"
+}
+
+# How processes are seen: /proc (Linux), else ps with a flag that shows environments, else not
+# at all. Found out now, while the JVM runs, so that its end waits for nothing of this.
+if [ "${MANAGED_BACKEND_PORTABLE:-}" != 1 ] && [ -r "$proc/self/stat" ]; then procs=proc; else procs=''; fi
+envps=''
+bound=''
+# ps_bounded ARGS...: ps, as `bounded` runs it, but within 5 s: a ps that hangs counts as nothing seen.
+ps_bounded() {
+  bound=5
+  bounded ps "$@"
+  bound=''
+}
+
+# No /proc: ps, if one here shows environments (-E: macOS, the BSDs; e: procps; BusyBox has neither).
+if [ -z "$procs" ]; then
+  for flag in -E e; do
+    ps_bounded "$flag" -p $$ -o args=
+    if [ "$rc" -eq 0 ] && [ -n "$out" ]; then procs=ps envps=$flag; break; fi
+  done
+fi
 
 # Space-separated lists of hex words (pairs joined by ","), with a space at each end, so that
 # " $word " matches exactly. Hex holds no space, comma, quote or pattern character.
@@ -105,45 +146,62 @@ fi
 
 say() { echo "[managed-backend watchdog $$] $*"; }
 
-# How processes are seen: /proc (Linux), else ps with a flag that shows environments (chosen
-# below, once `bounded` exists), else not at all.
-if [ "${MANAGED_BACKEND_PORTABLE:-}" != 1 ] && [ -r "$proc/self/stat" ]; then procs=proc; else procs=''; fi
-envps=''
-bound=''
-# ps_bounded ARGS...: ps, as `bounded` runs it, but within 5 s: a ps that hangs counts as nothing seen.
-ps_bounded() {
-  bound=5
-  bounded ps "$@"
-  bound=''
+# ps_with_tag ARGS...: the lines of `ps ARGS` that hold " $tag" (status 1: none). Filtered as
+# they come: a listing with environments and arguments is large (other watchdogs' arguments are
+# their whole script), too large for the shell to take apart quickly.
+ps_with_tag() {
+  # shellcheck disable=SC2009 # pgrep matches names and arguments, never environments
+  ps "$@" | grep -F -e " $tag"
+}
+
+# ps_match: reads lines "PID PGID STATE ARGS ENV" (ps with environments) and, from $plain, the
+# same processes' "PID PGID STATE ARGS": prints "ours PID PGID" for each whose environment (what
+# follows its arguments: a tag in the arguments is no tag) carries the tag and that is no
+# zombie, and "again PID" for each whose line changed between the two reads (its state, most
+# often) or is missing. awk, not the shell's ${line#"$args"}: a prefix of many kilobytes (a
+# prefork template's arguments are its script) takes the shell seconds.
+ps_match() {
+  PLAIN=$plain TAG=$tag awk '
+    BEGIN {
+      n = split(ENVIRON["PLAIN"], lines, "\n")
+      for (i = 1; i <= n; i++) { split(lines[i], f, " "); if (f[1] != "") plain[f[1]] = lines[i] }
+    }
+    $1 ~ /^[0-9]+$/ {
+      a = plain[$1]
+      if (a == "" || index($0, a) != 1) { print "again", $1; next }
+      if ($3 ~ /^Z/) next
+      if (index(" " substr($0, length(a) + 1) " ", " " ENVIRON["TAG"]) > 0) print "ours", $1, $2
+    }'
 }
 
 # ps_scan: with ps, the pids whose environment carries the tag, in $pids, and " pid:pgid " pairs
-# for them in $pgroups. Three listings in all, not a ps per process (each ps costs tens of
-# milliseconds): with environments (procps and BSD ps append them to the arguments), without them
-# (taken off the first: a tag in a process's arguments is no tag), and groups and states (no
-# zombies).
+# for them in $pgroups. Two calls, not a ps per process (each ps costs tens of milliseconds): all
+# processes with environments (procps and BSD ps append them to the arguments), those holding the
+# tag, then those alone without environments (see ps_match). One that changed between the two
+# is read again alone, once.
 ps_scan() {
   pids='' pgroups=' '
-  ps_bounded "$envps" -A -ww -o pid= -o args=; [ "$rc" -eq 0 ] || return 0
-  withenv=$(printf '%s\n' "$out" | grep -F -e " $tag")
-  [ -n "$withenv" ] || return 0
-  ps_bounded -A -ww -o pid= -o args=; [ "$rc" -eq 0 ] || return 0; plain=$out
-  ps_bounded -A -o pid= -o pgid= -o stat=; [ "$rc" -eq 0 ] || return 0; states=$out
-  while IFS= read -r line; do
-    # shellcheck disable=SC2086 # the first field is the pid (no globbing: set -f)
-    set -- $line
-    p=${1:-}
-    case $p in '' | *[!0-9]*) continue ;; esac
-    args=$(printf '%s\n' "$plain" | grep -e "^ *$p ")
-    env=${line#"$args"}
-    if [ -z "$args" ] || [ "$env" = "$line" ]; then continue; fi # gone, or its arguments changed meanwhile
-    case " $env " in *" $tag"*) ;; *) continue ;; esac
-    # shellcheck disable=SC2046,SC2086 # fields: pid pgid state (no globbing: set -f)
-    set -- $(printf '%s\n' "$states" | grep -e "^ *$p ")
-    case ${3:-Z} in Z*) continue ;; esac
-    pids="$pids $p" pgroups="$pgroups$p:$2 "
+  bound=5
+  bounded ps_with_tag "$envps" -A -ww -o pid= -o pgid= -o stat= -o args=
+  bound=''
+  [ "$rc" -eq 0 ] || return 0
+  withenv=$out
+  list=$(printf '%s\n' "$withenv" | while read -r p _; do printf '%s,' "$p"; done)
+  case $list in '' | *[!0-9,]*) return 0 ;; esac
+  ps_bounded -ww -p "${list%,}" -o pid= -o pgid= -o stat= -o args=; plain=$out
+  matched=$(printf '%s\n' "$withenv" | ps_match)
+  while read -r what p g; do
+    if [ "$what" = again ]; then
+      ps_bounded -ww -p "$p" -o pid= -o pgid= -o stat= -o args=; plain=$out
+      ps_bounded "$envps" -ww -p "$p" -o pid= -o pgid= -o stat= -o args=
+      # shellcheck disable=SC2046,SC2086 # "ours PID PGID" or nothing (no globbing: set -f)
+      set -- $(printf '%s\n' "$out" | ps_match)
+      [ "${1:-}" = ours ] || continue # gone, or it changes under us: not provably ours this time
+      what=$1 p=$2 g=$3
+    fi
+    [ "$what" = ours ] && pids="$pids $p" pgroups="$pgroups$p:$g "
   done <<EOF
-$withenv
+$matched
 EOF
 }
 
@@ -259,27 +317,6 @@ check_groups() {
       2) cannot_read "$g" ;;
     esac
   done
-}
-
-# bounded CMD...: runs CMD, its output in $out and its exit status in $rc, killed after
-# ENGINE_BOUND seconds (then rc=124). POSIX sh has no timeout(1); no temporary file either. With
-# $with_host set, CMD gets it as DOCKER_HOST.
-bounded() {
-  out=$(
-    # shellcheck disable=SC2030 # for CMD only: this is the command substitution's own shell
-    [ -z "${with_host:-}" ] || { DOCKER_HOST=$with_host; export DOCKER_HOST; }
-    "$@" 2>&1 </dev/null &
-    cmd=$!
-    (sleep "${bound:-$ENGINE_BOUND}"; kill -KILL "$cmd") >/dev/null 2>&1 &
-    sleeper=$!
-    wait "$cmd"; status=$?
-    # the sleeper still waiting means the command ended by itself
-    kill "$sleeper" 2>/dev/null || status=124
-    printf '\n%s' "$status"
-  )
-  rc=${out##*"$nl"}; out=${out%"$nl"*}; out=${out%"$nl"}
-  case $rc in '' | *[!0-9]*) rc=1 ;; esac
-  [ "$rc" -ne 124 ] || out="no answer within ${bound:-$ENGINE_BOUND} s"
 }
 
 # engine_down: 0 if the last docker or curl call failed because the engine did not answer or
@@ -485,13 +522,6 @@ on_engine() {
   return $failed_here
 }
 
-# No /proc: ps, if one here shows environments (-E: macOS, the BSDs; e: procps, BusyBox has neither).
-if [ -z "$procs" ]; then
-  for flag in -E e; do
-    ps_bounded "$flag" -p $$ -o args=
-    if [ "$rc" -eq 0 ] && [ -n "$out" ]; then procs=ps envps=$flag; break; fi
-  done
-fi
 say "the JVM is gone; cleaning up process groups$pgids, containers and images (processes seen through ${procs:-nothing})"
 # Engines in parallel with the processes, one job per engine: they take longer.
 jobs='' engines=' '
