@@ -137,6 +137,14 @@ class CrashTeardownTests {
             awaitTrue(() -> !OwnProcesses.isAlive(ready.watchdogPid()) && ledger(state).isEmpty(),
                     Duration.ofSeconds(60), () -> "watchdog gone and ledger empty; ledger " + ledger(state)
                             + "\n" + jvm.watchdogLog());
+            // both led process groups of their own (uvicorn through its Python's setsid() where util-linux
+            // setsid is hidden, the command through perl's), registered with the watchdog
+            for (long backend : ready.backendPids()) {
+                assertThat(jvm.watchdogLog()).describedAs("backend %d's group", backend)
+                        .containsPattern("SIGTERM to process groups [0-9 ]*\\b" + backend + "\\b");
+            }
+            assertThat(jvm.watchdogLog()).describedAs("the daemonised grandchild, by its tag")
+                    .containsPattern("and to the processes [0-9 ]*\\b" + daemonised + "\\b");
         }
     }
 
