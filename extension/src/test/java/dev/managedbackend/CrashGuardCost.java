@@ -97,7 +97,8 @@ public final class CrashGuardCost {
         long[] grouped = new long[30];
         for (int i = 0; i < direct.length; i++) {
             direct[i] = spawn(List.of("/bin/true"));
-            grouped[i] = spawn(ProcessGroups.inOwnGroup(List.of("/bin/true"), Path.of("."), System.getenv())
+            grouped[i] = spawn(ProcessGroups.inOwnGroup(List.of("/bin/true"), Path.of("."), System.getenv(),
+                    java.util.Optional.empty())
                     .orElseThrow());
         }
         report("spawn and exit of /bin/true (median of 30)", median(direct));

@@ -95,6 +95,59 @@ class CrashTeardownTests {
         }
     }
 
+    /**
+     * uvicorn {@code --reload} (a watcher and the server it restarts, in the backend's own group)
+     * beside a command whose shell daemonises a grandchild with {@code setsid} (it leaves the
+     * tree, the process group and the session): the watchdog finds every one by the tag.
+     */
+    @TestFactory
+    Stream<DynamicTest> sigkillOfTheTestJvmEndsAReloadTreeAndADaemonisedGrandchild() {
+        return IntStream.rangeClosed(1, REPETITIONS).mapToObj(round ->
+                dynamicTest("uvicorn --reload + setsid-daemonised grandchild, round " + round,
+                        () -> sigkillReloadAndDaemon(round)));
+    }
+
+    private void sigkillReloadAndDaemon(int round) throws Exception {
+        Path dir = temp.resolve("reload-daemon-" + round);
+        Path state = dir.resolve("state");
+        try (CrashJvm jvm = CrashJvm.start(ReloadAndDaemonCases.class, dir, state)) {
+            CrashJvm.Ready ready = jvm.awaitReady(READY);
+            // reloader + server, and the command's server + its daemonised sleep
+            awaitTrue(() -> CrashJvm.tagged(tagOf(jvm)).size() >= 4, Duration.ofSeconds(60),
+                    () -> "4 tagged processes: " + CrashJvm.tagged(tagOf(jvm)));
+            List<Long> all = CrashJvm.tagged(tagOf(jvm));
+            long daemonised = all.stream().filter(pid -> ProcessHandle.of(pid).flatMap(ProcessHandle::parent)
+                    .map(ProcessHandle::pid).filter(parent -> all.contains(parent) || parent == jvm.pid()).isEmpty())
+                    .findFirst().orElseThrow(() -> new AssertionError("no daemonised process among " + all));
+            assertThat(CrashJvm.tree(ready.backendPid())).describedAs("the trees").doesNotContain(daemonised);
+
+            long killed = System.nanoTime();
+            jvm.process().destroyForcibly();
+
+            Duration gone = Duration.ZERO;
+            for (int port : ready.ports()) {
+                Duration until = awaitGone(all, port, killed, Duration.ofSeconds(10));
+                gone = until.compareTo(gone) > 0 ? until : gone;
+            }
+            System.out.printf("[crash] SIGKILL, --reload + daemonised grandchild, round %d: %d processes gone and "
+                    + "ports %s free %d ms after the JVM was killed%n", round, all.size(), ready.ports(), gone.toMillis());
+            assertThat(gone).describedAs("time from SIGKILL until %s and ports %s were gone; %s%nwatchdog log:%n%s", all,
+                    ready.ports(), jvm.output(), jvm.watchdogLog()).isLessThan(PROCESS_BOUND);
+            assertThat(CrashJvm.tagged(tagOf(jvm))).describedAs("processes tagged by the killed JVM").isEmpty();
+            awaitTrue(() -> !OwnProcesses.isAlive(ready.watchdogPid()) && ledger(state).isEmpty(),
+                    Duration.ofSeconds(60), () -> "watchdog gone and ledger empty; ledger " + ledger(state)
+                            + "\n" + jvm.watchdogLog());
+            // both led process groups of their own (uvicorn through its Python's setsid() where util-linux
+            // setsid is hidden, the command through perl's), registered with the watchdog
+            for (long backend : ready.backendPids()) {
+                assertThat(jvm.watchdogLog()).describedAs("backend %d's group", backend)
+                        .containsPattern("SIGTERM to process groups [0-9 ]*\\b" + backend + "\\b");
+            }
+            assertThat(jvm.watchdogLog()).describedAs("the daemonised grandchild, by its tag")
+                    .containsPattern("and to the processes [0-9 ]*\\b" + daemonised + "\\b");
+        }
+    }
+
     /** A normal end of the JVM stops its templates too: nothing is left, and the watchdog has nothing to do. */
     @Test
     void aJvmThatEndsNormallyStopsItsPreforkTemplates() throws Exception {
@@ -311,6 +364,17 @@ class CrashTeardownTests {
     @ManagedBackend(name = "a", app = "apps.hello:app", dir = DIR, prefork = Prefork.ON)
     @ManagedBackend(name = "b", app = "apps.hello:app", dir = DIR, prefork = Prefork.ON)
     static class PreforkCases {
+        @Test
+        void serve(Backends backends) throws Exception {
+            CrashJvm.ready(backends.all());
+            Thread.sleep(120_000);
+        }
+    }
+
+    @ManagedBackend(name = "reload", app = "apps.hello:app", dir = DIR, args = {"--reload", "--reload-dir", "apps"})
+    @ManagedBackend(name = "daemon", dir = DIR, healthPath = "", command = {"sh", "-c",
+            "(setsid sleep 300 &); exec python3 -m http.server {port} --bind {host}"})
+    static class ReloadAndDaemonCases {
         @Test
         void serve(Backends backends) throws Exception {
             CrashJvm.ready(backends.all());

@@ -109,7 +109,7 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
     @Override
     public Optional<String> listenerProblem() {
         // A refused connect is the cheapest possible poll while the app is still importing; the
-        // /proc ownership check runs only once something accepts connections.
+        // ownership check (/proc, or OSHI's socket table) runs only once something accepts connections.
         Optional<String> notListening = ReadinessProbe.connectProblem(host(), port);
         if (notListening.isPresent()) {
             return notListening;
@@ -119,7 +119,6 @@ final class ProcessBackend implements LaunchedBackend, ReadinessProbe.Subject {
             case NONE -> Optional.of("port " + port + " accepted a connection but has no listening socket");
             case FOREIGN -> Optional.of("port " + port + " is held by a process the extension did "
                     + "not start; waiting for our backend to bind it");
-            case UNKNOWN -> Optional.empty(); // no /proc: the connect above is all we can know
         };
     }
 

@@ -2,6 +2,7 @@ package dev.managedbackend.internal;
 
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -175,7 +176,8 @@ public final class ProcessLauncher {
         String tag = OwnerTag.of(spec.name());
         env.put(OwnerTag.VARIABLE, tag); // last: no declared env can disown a backend
         // in a process group of its own where possible, so that its whole tree can be found later
-        Optional<List<String>> grouped = ProcessGroups.inOwnGroup(command.argv(), spec.dir(), env);
+        Optional<List<String>> grouped = ProcessGroups.inOwnGroup(command.argv(), spec.dir(), env,
+                spec.mode() == Mode.APP ? Optional.of(Path.of(command.argv().get(0))) : Optional.empty());
         grouped.ifPresent(builder::command);
         log.note("starting " + String.join(" ", command.argv()) + "  (in " + spec.dir() + ")");
         // registered before the spawn: a JVM killed right after it must leave nothing either

@@ -61,7 +61,7 @@ public final class DetachedBackends {
                 continue;
             }
             boolean alive = ProcessIdentity.isAlive(entry.pid(), entry.pidStart())
-                    && (!ProcessIdentity.hasProc() || ProcessIdentity.carriesTag(entry.pid(), entry.tag()));
+                    && ProcessIdentity.carriesTag(entry.pid(), entry.tag());
             found.add(new Found(file, entry.name(), entry.pid(), entry.pidStart(), entry.pgid(), entry.tag(), entry.command(),
                     entry.detached().url(), entry.detached().healthPath(), Path.of(entry.detached().logFile()),
                     Instant.ofEpochMilli(entry.detached().startedMillis()), alive));

@@ -6,9 +6,10 @@ import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import dev.managedbackend.internal.os.HostFacts;
 import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.os.ProcessGroups;
 
@@ -59,14 +60,17 @@ final class Watchdog {
         if (SCRIPT == null) {
             throw new IOException("the watchdog script " + RESOURCE + " is missing from the classpath");
         }
-        List<String> command = new ArrayList<>();
-        ProcessGroups.setsid().ifPresent(command::add);
-        command.addAll(List.of("/bin/sh", "-c", SCRIPT, NAME, WatchdogLink.hex(tagPrefix),
-                WatchdogLink.hex(entryPrefix), WatchdogLink.hex(log == null ? "" : log.toString())));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        List<String> script = List.of("/bin/sh", "-c", SCRIPT, NAME, WatchdogLink.hex(tagPrefix),
+                WatchdogLink.hex(entryPrefix), WatchdogLink.hex(log == null ? "" : log.toString()));
+        ProcessBuilder builder = new ProcessBuilder(script)
                 .redirectOutput(Redirect.DISCARD)
                 .redirectError(Redirect.DISCARD);
         builder.environment().remove(OwnerTag.VARIABLE);
+        if (HostFacts.portableSwitch()) {
+            builder.environment().put(HostFacts.PORTABLE_VARIABLE, "1"); // it too behaves as without /proc
+        }
+        ProcessGroups.inOwnGroup(script, Path.of("/"), builder.environment(), Optional.empty())
+                .ifPresent(builder::command);
         return new Watchdog(builder.start());
     }
 

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 
 /**
@@ -17,8 +18,8 @@ import java.util.stream.Stream;
  * <p>Read by hand from {@code /proc}: OSHI answers "who owns port P" by mapping every socket of
  * every process on the host, which costs a full process-table scan per poll; we only need to
  * look at the few processes we started, which takes well under a millisecond and keeps OSHI off
- * the normal path. Where {@code /proc} is missing (macOS, Windows) the answer is
- * {@link Ownership#UNKNOWN} and the caller falls back to a connect check.
+ * the normal path. Where {@code /proc} is missing (macOS) OSHI's connection table answers, at the
+ * cost of that scan per poll (it runs only once something accepts connections on the port).
  */
 public final class ListeningSockets {
 
@@ -31,35 +32,37 @@ public final class ListeningSockets {
         /** One of the given processes holds the listening socket. */
         OURS,
         /** A listening socket exists, but none of the given processes holds it. */
-        FOREIGN,
-        /** This platform has no {@code /proc}; nothing can be said. */
-        UNKNOWN
+        FOREIGN
     }
 
     private ListeningSockets() {
     }
 
-    public static boolean supported() {
-        return Files.isReadable(TABLES.get(0));
+    /** Whether the listeners' sockets are read from {@code /proc} here (else OSHI answers). */
+    static boolean fromProc() {
+        return HostFacts.hasProc() && Files.isReadable(TABLES.get(0));
     }
 
     /** Who listens on {@code port}, looking at {@code root} and its descendants. */
     public static Ownership of(int port, ProcessHandle root) {
-        if (!supported()) {
-            return Ownership.UNKNOWN;
+        LongPredicate holds;
+        if (fromProc()) {
+            Set<String> inodes = listeningInodes(port);
+            holds = inodes.isEmpty() ? null : pid -> holdsAny(pid, inodes);
+        } else {
+            Set<Long> pids = OshiProcessTable.shared().listenersOn(port);
+            holds = pids.isEmpty() ? null : pids::contains;
         }
-        Set<String> inodes = listeningInodes(port);
-        if (inodes.isEmpty()) {
+        if (holds == null) {
             return Ownership.NONE;
         }
         // The root usually holds the socket (uvicorn binds in the parent, also with --workers and
         // --reload); only look further down the tree when it does not.
-        if (holdsAny(root.pid(), inodes)) {
+        if (holds.test(root.pid())) {
             return Ownership.OURS;
         }
         try (Stream<ProcessHandle> descendants = root.descendants()) {
-            return descendants.anyMatch(child -> holdsAny(child.pid(), inodes))
-                    ? Ownership.OURS : Ownership.FOREIGN;
+            return descendants.anyMatch(child -> holds.test(child.pid())) ? Ownership.OURS : Ownership.FOREIGN;
         }
     }
 

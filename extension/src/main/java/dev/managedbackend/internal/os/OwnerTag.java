@@ -66,15 +66,7 @@ public final class OwnerTag {
         if (tag == null || tag.isEmpty() || !ProcessIdentity.isRunning(process)) {
             return false;
         }
-        if (ProcessIdentity.hasProc()) {
-            return ProcessIdentity.carriesTag(process.pid(), tag);
-        }
-        return WithoutProc.TABLE.tagOf(process.pid()).filter(tag::equals).isPresent();
-    }
-
-    /** Loaded only where there is no {@code /proc}: OSHI is costly to load. */
-    private static final class WithoutProc {
-        static final ProcessTable TABLE = OshiProcessTable.create();
+        return ProcessIdentity.carriesTag(process.pid(), tag);
     }
 
     /** A test JVM, as a tag names it. */

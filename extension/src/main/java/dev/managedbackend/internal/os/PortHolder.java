@@ -44,7 +44,7 @@ public final class PortHolder {
      * this user can see does.
      */
     public static Optional<String> find(int port) {
-        if (ListeningSockets.supported()) {
+        if (ListeningSockets.fromProc()) {
             return fromProc(port); // OSHI (and JNA) load only where there is no /proc
         }
         try {

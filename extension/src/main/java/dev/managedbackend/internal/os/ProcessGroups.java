@@ -18,52 +18,76 @@ import java.util.stream.Stream;
  * {@code --workers} and {@code --reload} children once the main process is gone, a server that
  * daemonizes).
  *
- * <p>The backend is launched through util-linux {@code setsid}. The JVM's child is never a
- * process group leader, so {@code setsid} does not fork: it calls {@code setsid()} and execs
- * the command, which keeps the pid the JVM knows, and then pid == process group == session.
- * Where there is no {@code setsid} (macOS), backends run as before, in the JVM's own group.
+ * <p>The JVM's child is never a process group leader, so it can call {@code setsid()} itself and
+ * then exec the command, which keeps the pid the JVM knows: pid == process group == session. Who
+ * calls it is chosen by what the machine offers: util-linux {@code setsid} (Linux); else the app's
+ * own Python ({@code os.setsid()}, then {@code os.execvp}); else {@code perl} ({@code POSIX::setsid},
+ * then {@code exec}; macOS always has it); else {@code python3} on the PATH. Where none is there
+ * (Windows), backends run in the JVM's own group and a stop reaches only the root's descendants.
  */
 public final class ProcessGroups {
 
-    private static final Optional<String> SETSID = findSetsid();
+    /** Calls setsid(), then execs its arguments (argv[0] looked up on the PATH). */
+    private static final String PYTHON_SETSID = "import os, sys; os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])";
+    private static final String PERL_SETSID =
+            "use POSIX (); POSIX::setsid() or die \"setsid: $!\\n\"; exec {$ARGV[0]} @ARGV or die \"exec $ARGV[0]: $!\\n\"";
+    private static final Optional<String> PERL = onPath("perl", System.getenv("PATH"));
 
     private ProcessGroups() {
-    }
-
-    /** util-linux {@code setsid}, where this machine has it. */
-    public static Optional<String> setsid() {
-        return SETSID;
-    }
-
-    /** Whether backends get a process group of their own on this machine. */
-    public static boolean supported() {
-        return SETSID.isPresent() && ProcessIdentity.hasProc();
     }
 
     /**
      * {@code argv} prefixed so that it runs in a new session and process group; empty where that is
      * not possible, or where {@code argv[0]} cannot be found (the caller then launches it as is, so
-     * the JVM reports the missing program as it always did, rather than setsid exiting with 127).
+     * the JVM reports the missing program as it always did, rather than the starter failing).
+     *
+     * @param python the app's interpreter, preferred where there is no util-linux {@code setsid}
      */
-    public static Optional<List<String>> inOwnGroup(List<String> argv, Path dir, Map<String, String> env) {
-        if (!supported() || argv.isEmpty() || !resolvable(argv.get(0), dir, env)) {
+    public static Optional<List<String>> inOwnGroup(List<String> argv, Path dir, Map<String, String> env,
+            Optional<Path> python) {
+        if (argv.isEmpty() || !resolvable(argv.get(0), dir, env)) {
             return Optional.empty();
         }
-        List<String> command = new ArrayList<>(argv.size() + 1);
-        command.add(SETSID.get());
-        command.addAll(argv);
-        return Optional.of(command);
+        return starter(python, env).map(prefix -> {
+            List<String> command = new ArrayList<>(prefix);
+            command.addAll(argv);
+            return command;
+        });
+    }
+
+    /** What runs a command in a new session here (see the class comment). */
+    private static Optional<List<String>> starter(Optional<Path> python, Map<String, String> env) {
+        if (HostFacts.utilLinuxSetsid().isPresent()) {
+            return Optional.of(List.of(HostFacts.utilLinuxSetsid().get()));
+        }
+        if (!HostFacts.hasFork()) {
+            return Optional.empty();
+        }
+        if (python.isPresent() && Files.isExecutable(python.get())) {
+            return Optional.of(List.of(python.get().toString(), "-c", PYTHON_SETSID));
+        }
+        if (PERL.isPresent()) {
+            return Optional.of(List.of(PERL.get(), "-e", PERL_SETSID));
+        }
+        return onPath("python3", env.getOrDefault("PATH", System.getenv("PATH")))
+                .map(python3 -> List.of(python3, "-c", PYTHON_SETSID));
     }
 
     /**
      * The live members of process group {@code pgid} that carry {@code tag}, found by reading
-     * {@code /proc/<pid>/stat} of every process (a few milliseconds). Each handle is taken before
+     * {@code /proc/<pid>/stat} of every process (a few milliseconds), or where there is no
+     * {@code /proc} from POSIX {@code ps} (one call, tens of milliseconds). Each handle is taken before
      * its tag is checked, and {@link ProcessHandle} checks the start time again before it
      * signals, so a handle here never signals a process whose pid was reused meanwhile.
      */
     public static List<ProcessHandle> members(long pgid, String tag) {
         List<ProcessHandle> members = new ArrayList<>();
-        if (!ProcessIdentity.hasProc()) {
+        if (!HostFacts.hasProc()) {
+            PosixPs.groups().forEach((pid, group) -> {
+                if (group == pgid) {
+                    ProcessHandle.of(pid).filter(handle -> ProcessIdentity.carriesTag(pid, tag)).ifPresent(members::add);
+                }
+            });
             return members;
         }
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"),
@@ -88,24 +112,16 @@ public final class ProcessGroups {
             Path path = Path.of(program);
             return Files.isExecutable(path.isAbsolute() ? path : dir.resolve(path));
         }
-        String path = env.getOrDefault("PATH", System.getenv("PATH"));
-        if (path == null) {
-            return false;
-        }
-        try (Stream<String> entries = Stream.of(path.split(File.pathSeparator))) {
-            return entries.filter(entry -> !entry.isEmpty())
-                    .anyMatch(entry -> Files.isExecutable(Path.of(entry, program)) && !Files.isDirectory(Path.of(entry, program)));
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return onPath(program, env.getOrDefault("PATH", System.getenv("PATH"))).isPresent();
     }
 
-    private static Optional<String> findSetsid() {
-        for (String candidate : List.of("/usr/bin/setsid", "/bin/setsid", "/usr/local/bin/setsid")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return Optional.of(candidate);
-            }
+    private static Optional<String> onPath(String program, String path) {
+        if (path == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Stream.of(path.split(File.pathSeparator)).filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry, program))
+                .filter(file -> Files.isExecutable(file) && !Files.isDirectory(file))
+                .map(Path::toString).findFirst();
     }
 }

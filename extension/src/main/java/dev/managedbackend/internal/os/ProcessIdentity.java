@@ -22,11 +22,12 @@ import java.util.OptionalLong;
 public final class ProcessIdentity {
 
     private static final Path PROC = Path.of("/proc");
-    private static final boolean HAS_PROC = Files.isReadable(PROC.resolve("self/stat"));
+    private static final boolean HAS_PROC = HostFacts.hasProc();
     private static final String BOOT_ID = readFullBootId();
     private static final String BOOT = BOOT_ID.length() >= 8 ? BOOT_ID.substring(0, 8) : "0";
     private static final long SELF_PID = ProcessHandle.current().pid();
-    private static final long SELF_START = startOf(SELF_PID).orElse(0);
+    private static final long SELF_START = HAS_PROC ? startOf(SELF_PID).orElse(0)
+            : ProcessHandle.current().info().startInstant().map(start -> start.toEpochMilli()).orElse(0L);
 
     private ProcessIdentity() {
     }
@@ -66,7 +67,7 @@ public final class ProcessIdentity {
             }
             return OptionalLong.of(Long.parseLong(stat.get()[19])); // field 22 counted after "(comm)"
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        return ProcessHandle.of(pid).filter(ProcessIdentity::isRunning)
                 .flatMap(handle -> handle.info().startInstant())
                 .map(start -> OptionalLong.of(start.toEpochMilli()))
                 .orElse(OptionalLong.empty());
@@ -79,7 +80,10 @@ public final class ProcessIdentity {
      * no port.
      */
     public static boolean isRunning(ProcessHandle handle) {
-        return handle.isAlive() && (!HAS_PROC || startOf(handle.pid()).isPresent());
+        if (!HAS_PROC) {
+            return handle.isAlive() && !OshiProcessTable.shared().isZombie(handle.pid());
+        }
+        return handle.isAlive() && startOf(handle.pid()).isPresent();
     }
 
     /** Whether {@code pid} runs now and is the process that started at {@code start}. */
@@ -103,12 +107,12 @@ public final class ProcessIdentity {
     /**
      * Whether {@code pid}'s environment holds exactly {@code MANAGED_BACKEND_OWNER=<tag>}: the mark
      * every process a backend starts inherits. Only readable for our own user's processes (and
-     * empty for zombies), so another user's process can never match. Always false without
-     * {@code /proc}; the sweep asks OSHI there.
+     * empty for zombies), so another user's process can never match. Read from {@code /proc}, or
+     * through OSHI where there is none (macOS: {@code sysctl KERN_PROCARGS2}).
      */
     public static boolean carriesTag(long pid, String tag) {
         if (!HAS_PROC) {
-            return false;
+            return OshiProcessTable.shared().tagOf(pid).filter(tag::equals).isPresent();
         }
         try {
             byte[] environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));

@@ -46,8 +46,9 @@ import dev.managedbackend.internal.os.Logs;
  *
  * <p>Crash safety as for any backend: it is registered with the crash guard before it is
  * launched, under a tag of its own ({@code <jvm pid>:<jvm start>:prefork-<n>}), in a session of
- * its own. Its children carry that same tag, since {@code /proc/<pid>/environ} shows the
- * environment of the exec, which a fork inherits, so the watchdog, the ledger sweep and the
+ * its own. Its children carry that same tag, since a process's environment as the OS shows it
+ * ({@code /proc/<pid>/environ}, or {@code KERN_PROCARGS2} on macOS, which OSHI and {@code ps}
+ * read) is that of the exec, which a fork inherits, so the watchdog, the ledger sweep and the
  * normal stop recognise them as this JVM's.
  */
 public final class Template implements AutoCloseable {
@@ -131,7 +132,7 @@ public final class Template implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(argv).directory(spec.dir().toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
-        Optional<List<String>> grouped = ProcessGroups.inOwnGroup(argv, spec.dir(), env);
+        Optional<List<String>> grouped = ProcessGroups.inOwnGroup(argv, spec.dir(), env, Optional.of(spec.python()));
         grouped.ifPresent(builder::command);
         long importOutputFrom;
         Path log;

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 import dev.managedbackend.internal.crash.CrashGuard;
 import dev.managedbackend.internal.os.AtExit;
-import dev.managedbackend.internal.os.ProcessIdentity;
+import dev.managedbackend.internal.os.HostFacts;
 
 /**
  * This JVM's templates: one per {@link TemplateSpec}, started on first use and kept until the JVM
@@ -48,9 +48,8 @@ public final class Templates {
      */
     public static Template get(TemplateSpec spec, CrashGuard guard, Path logDir, Duration importTimeout)
             throws NoFork {
-        if (!ProcessIdentity.hasProc()) {
-            throw new NoFork("this platform has no /proc, by which forked backends are recognised as this JVM's",
-                    true);
+        if (!HostFacts.hasFork()) {
+            throw new NoFork("this platform cannot fork processes", true);
         }
         return SLOTS.computeIfAbsent(spec, key -> new Slot()).get(spec, guard, logDir, importTimeout);
     }

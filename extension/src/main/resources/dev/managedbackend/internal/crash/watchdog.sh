@@ -22,11 +22,15 @@
 #           exists, never through a link) at EOF, and only if there is work to do
 # Every call to an engine is bounded (ENGINE_BOUND seconds); an engine that does not answer, or
 # cannot be reached, is reported once and its containers' entries are kept.
-# Without /proc (macOS) no process can be seen: process entries are left to the next sweep.
+# Without /proc (macOS) processes are seen through ps: POSIX options to list them and their groups,
+# and the environment shown by `ps -E` (macOS, BSD) or `ps e` (procps); without either, process
+# entries are left to the next sweep.
 # For maintainers' tests only: MANAGED_BACKEND_WATCHDOG_PROC names another folder to read as /proc
-# (an empty one: behave as on a platform without /proc).
+# (an empty one: behave as on a platform without /proc); MANAGED_BACKEND_PORTABLE=1 ignores /proc
+# (the library's switch of the same name: the portable path, as on macOS).
 # POSIX sh (dash, BusyBox): /bin/sh starts in milliseconds and is on every machine. Needs
-# grep -z (GNU or BusyBox), sleep and rm; docker or curl for containers.
+# grep -z (GNU or BusyBox) where there is a /proc, else ps and awk; sleep and rm; docker or curl
+# for containers.
 
 # No pathname expansion anywhere: every list here holds data. The globs that are meant are
 # expanded with `set +f; set -- PATTERN; set -f`, every variable part of PATTERN quoted.
@@ -62,6 +66,47 @@ unhex "$2" || exit 2; entries=$out
 unhex "$3" || exit 2; log=$out
 # the tag goes into a grep pattern: it must be what the JVM makes (letters, digits, = : - _ .)
 case $tag in '' | *[!A-Za-z0-9=:._-]*) exit 2 ;; esac
+
+# bounded CMD...: runs CMD, its output in $out and its exit status in $rc, killed after
+# ENGINE_BOUND seconds (then rc=124). POSIX sh has no timeout(1); no temporary file either. With
+# $with_host set, CMD gets it as DOCKER_HOST.
+bounded() {
+  out=$(
+    # shellcheck disable=SC2030 # for CMD only: this is the command substitution's own shell
+    [ -z "${with_host:-}" ] || { DOCKER_HOST=$with_host; export DOCKER_HOST; }
+    "$@" 2>&1 </dev/null &
+    cmd=$!
+    (sleep "${bound:-$ENGINE_BOUND}"; kill -KILL "$cmd") >/dev/null 2>&1 &
+    sleeper=$!
+    wait "$cmd"; status=$?
+    # the sleeper still waiting means the command ended by itself
+    kill "$sleeper" 2>/dev/null || status=124
+    printf '\n%s' "$status"
+  )
+  rc=${out##*"$nl"}; out=${out%"$nl"*}; out=${out%"$nl"}
+  case $rc in '' | *[!0-9]*) rc=1 ;; esac
+  [ "$rc" -ne 124 ] || out="no answer within ${bound:-$ENGINE_BOUND} s"
+}
+
+# How processes are seen: /proc (Linux), else ps with a flag that shows environments, else not
+# at all. Found out now, while the JVM runs, so that its end waits for nothing of this.
+if [ "${MANAGED_BACKEND_PORTABLE:-}" != 1 ] && [ -r "$proc/self/stat" ]; then procs=proc; else procs=''; fi
+envps=''
+bound=''
+# ps_bounded ARGS...: ps, as `bounded` runs it, but within 5 s: a ps that hangs counts as nothing seen.
+ps_bounded() {
+  bound=5
+  bounded ps "$@"
+  bound=''
+}
+
+# No /proc: ps, if one here shows environments (-E: macOS, the BSDs; e: procps; BusyBox has neither).
+if [ -z "$procs" ]; then
+  for flag in -E e; do
+    ps_bounded "$flag" -p $$ -o args=
+    if [ "$rc" -eq 0 ] && [ -n "$out" ]; then procs=ps envps=$flag; break; fi
+  done
+fi
 
 # Space-separated lists of hex words (pairs joined by ","), with a space at each end, so that
 # " $word " matches exactly. Hex holds no space, comma, quote or pattern character.
@@ -101,14 +146,74 @@ fi
 
 say() { echo "[managed-backend watchdog $$] $*"; }
 
-# Processes can be seen only where there is a /proc.
-if [ -r "$proc/self/stat" ]; then procs=yes; else procs=''; fi
+# ps_with_tag ARGS...: the lines of `ps ARGS` that hold " $tag" (status 1: none). Filtered as
+# they come: a listing with environments and arguments is large (other watchdogs' arguments are
+# their whole script), too large for the shell to take apart quickly.
+ps_with_tag() {
+  # shellcheck disable=SC2009 # pgrep matches names and arguments, never environments
+  ps "$@" | grep -F -e " $tag"
+}
+
+# ps_match: reads lines "PID PGID STATE ARGS ENV" (ps with environments) and, from $plain, the
+# same processes' "PID PGID STATE ARGS": prints "ours PID PGID" for each whose environment (what
+# follows its arguments: a tag in the arguments is no tag) carries the tag and that is no
+# zombie, and "again PID" for each whose line changed between the two reads (its state, most
+# often) or is missing. awk, not the shell's ${line#"$args"}: a prefix of many kilobytes (a
+# prefork template's arguments are its script) takes the shell seconds.
+ps_match() {
+  PLAIN=$plain TAG=$tag awk '
+    BEGIN {
+      n = split(ENVIRON["PLAIN"], lines, "\n")
+      for (i = 1; i <= n; i++) { split(lines[i], f, " "); if (f[1] != "") plain[f[1]] = lines[i] }
+    }
+    $1 ~ /^[0-9]+$/ {
+      a = plain[$1]
+      if (a == "" || index($0, a) != 1) { print "again", $1; next }
+      if ($3 ~ /^Z/) next
+      if (index(" " substr($0, length(a) + 1) " ", " " ENVIRON["TAG"]) > 0) print "ours", $1, $2
+    }'
+}
+
+# ps_scan: with ps, the pids whose environment carries the tag, in $pids, and " pid:pgid " pairs
+# for them in $pgroups. Two calls, not a ps per process (each ps costs tens of milliseconds): all
+# processes with environments (procps and BSD ps append them to the arguments), those holding the
+# tag, then those alone without environments (see ps_match). One that changed between the two
+# is read again alone, once.
+ps_scan() {
+  pids='' pgroups=' '
+  bound=5
+  bounded ps_with_tag "$envps" -A -ww -o pid= -o pgid= -o stat= -o args=
+  bound=''
+  [ "$rc" -eq 0 ] || return 0
+  withenv=$out
+  list=$(printf '%s\n' "$withenv" | while read -r p _; do printf '%s,' "$p"; done)
+  case $list in '' | *[!0-9,]*) return 0 ;; esac
+  ps_bounded -ww -p "${list%,}" -o pid= -o pgid= -o stat= -o args=; plain=$out
+  matched=$(printf '%s\n' "$withenv" | ps_match)
+  while read -r what p g; do
+    if [ "$what" = again ]; then
+      ps_bounded -ww -p "$p" -o pid= -o pgid= -o stat= -o args=; plain=$out
+      ps_bounded "$envps" -ww -p "$p" -o pid= -o pgid= -o stat= -o args=
+      # shellcheck disable=SC2046,SC2086 # "ours PID PGID" or nothing (no globbing: set -f)
+      set -- $(printf '%s\n' "$out" | ps_match)
+      [ "${1:-}" = ours ] || continue # gone, or it changes under us: not provably ours this time
+      what=$1 p=$2 g=$3
+    fi
+    [ "$what" = ours ] && pids="$pids $p" pgroups="$pgroups$p:$g "
+  done <<EOF
+$matched
+EOF
+}
 
 # tagged: the pids whose environment carries the tag now, in $pids. An environment that cannot
 # be read (another user's process) is skipped: nothing of this JVM's runs as someone else.
 tagged() {
   pids=''
   [ -n "$procs" ] || return 0
+  if [ "$procs" = ps ]; then
+    ps_scan
+    return 0
+  fi
   set +f
   set -- "$proc"/[0-9]*/environ
   set -f
@@ -121,6 +226,10 @@ tagged() {
 # carries_tag PID: 0 if its environment carries the tag right now; 1 if not, or it is gone;
 # 2 if it runs but its environment cannot be read: then it is not provably ours.
 carries_tag() {
+  if [ "$procs" = ps ]; then # as the last scan read it: signal scans right before it signals
+    case " $pids " in *" $1 "*) return 0 ;; esac
+    return 1
+  fi
   grep -qzs -e "^$tag" "$proc/$1/environ"
   case $? in 0) return 0 ;; 1) return 1 ;; esac
   [ -d "$proc/$1" ] || return 1
@@ -130,12 +239,26 @@ carries_tag() {
 # group_of PID: its process group, in $g; fails if it is gone or a zombie.
 group_of() {
   s=''
+  if [ "$procs" = ps ]; then
+    case $pgroups in *" $1:"*) g=${pgroups#*" $1:"}; g=${g%% *}; return 0 ;; esac
+    return 1
+  fi
   { read -r s <"$proc/$1/stat"; } 2>/dev/null || return 1
   s=${s##*") "} # the fields after "(command name) ", which may hold anything
   # shellcheck disable=SC2086 # split into fields: state ppid pgrp ... (no globbing: set -f)
   set -- $s
   [ "$1" != Z ] || return 1
   g=$3
+}
+
+# alive PID: 0 if a process with that pid exists.
+alive() {
+  if [ "$procs" = ps ]; then
+    ps_bounded -p "$1" -o pid=
+    [ "$rc" -eq 0 ] && [ -n "$out" ]
+    return
+  fi
+  [ -d "$proc/$1" ]
 }
 
 unreadable=' '
@@ -189,32 +312,11 @@ check_groups() {
     case $all_hit in *" $g "*) continue ;; esac
     carries_tag "$g"
     case $? in
-      1) [ ! -d "$proc/$g" ] || say "left process group $g alone: no member carries the tag, its leader" \
+      1) alive "$g" && say "left process group $g alone: no member carries the tag, its leader" \
            "$g neither (a reused pid)" ;;
       2) cannot_read "$g" ;;
     esac
   done
-}
-
-# bounded CMD...: runs CMD, its output in $out and its exit status in $rc, killed after
-# ENGINE_BOUND seconds (then rc=124). POSIX sh has no timeout(1); no temporary file either. With
-# $with_host set, CMD gets it as DOCKER_HOST.
-bounded() {
-  out=$(
-    # shellcheck disable=SC2030 # for CMD only: this is the command substitution's own shell
-    [ -z "${with_host:-}" ] || { DOCKER_HOST=$with_host; export DOCKER_HOST; }
-    "$@" 2>&1 </dev/null &
-    cmd=$!
-    (sleep "$ENGINE_BOUND"; kill -KILL "$cmd") >/dev/null 2>&1 &
-    sleeper=$!
-    wait "$cmd"; status=$?
-    # the sleeper still waiting means the command ended by itself
-    kill "$sleeper" 2>/dev/null || status=124
-    printf '\n%s' "$status"
-  )
-  rc=${out##*"$nl"}; out=${out%"$nl"*}; out=${out%"$nl"}
-  case $rc in '' | *[!0-9]*) rc=1 ;; esac
-  [ "$rc" -ne 124 ] || out="no answer within $ENGINE_BOUND s"
 }
 
 # engine_down: 0 if the last docker or curl call failed because the engine did not answer or
@@ -420,7 +522,7 @@ on_engine() {
   return $failed_here
 }
 
-say "the JVM is gone; cleaning up process groups$pgids, containers and images"
+say "the JVM is gone; cleaning up process groups$pgids, containers and images (processes seen through ${procs:-nothing})"
 # Engines in parallel with the processes, one job per engine: they take longer.
 jobs='' engines=' '
 for each in $containers $images; do

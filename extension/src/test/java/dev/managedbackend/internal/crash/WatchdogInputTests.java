@@ -86,12 +86,16 @@ class WatchdogInputTests {
     }
 
     /**
-     * Where there is no {@code /proc} (pointed at an empty folder by the maintainers' switch), no
-     * process can be seen: none is signalled, and their entries stay for the next sweep.
+     * Where there is no {@code /proc} (pointed at an empty folder by the maintainers' switch) and
+     * no {@code ps} that works (one that fails stands first on the PATH), no process can be seen:
+     * none is signalled, and their entries stay for the next sweep.
      */
     @Test
-    void withoutProcNoProcessEntryIsDeleted() throws Exception {
+    void withoutProcNorPsNoProcessEntryIsDeleted() throws Exception {
         Process backend = tagged();
+        Path ps = Files.createDirectories(temp.resolve("bin")).resolve("ps");
+        Files.writeString(ps, "#!/bin/sh\necho 'ps: not here' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(ps, PosixFilePermissions.fromString("rwx------"));
         Path ledger = Files.createDirectories(temp.resolve("state").resolve("ledger"));
         Path entry = Files.writeString(ledger.resolve(ENTRIES + "1.entry"), "pid=" + backend.pid() + "\n");
         Path log = logFolder().resolve("watchdog.log");

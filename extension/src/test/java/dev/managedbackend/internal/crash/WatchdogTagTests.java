@@ -21,13 +21,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.managedbackend.internal.os.HostFacts;
 import dev.managedbackend.internal.os.OwnerTag;
 
 /**
  * The watchdog script on its own, fed its commands by the test and then EOF, as when its JVM
  * dies: it signals only what carries the tag, and leaves alone, and reports, a registered
- * process group whose leader does not carry it or whose environment it cannot read.
+ * process group whose leader does not carry it or whose environment it cannot read. Where
+ * noted, each runs twice: reading {@code /proc}, and as on macOS, through {@code ps}
+ * ({@code MANAGED_BACKEND_PORTABLE=1}).
  */
 @EnabledIf("hasSetsid")
 class WatchdogTagTests {
@@ -57,15 +62,16 @@ class WatchdogTagTests {
         started.forEach(Process::destroyForcibly);
     }
 
-    @Test
-    void aRegisteredGroupWhoseLeaderDoesNotCarryTheTagIsLeftAloneAndReported() throws Exception {
+    @ParameterizedTest(name = "seen through {0}")
+    @ValueSource(strings = {"/proc", "ps"})
+    void aRegisteredGroupWhoseLeaderDoesNotCarryTheTagIsLeftAloneAndReported(String seenThrough) throws Exception {
         Process ours = sleepInOwnGroup(tag + "backend");
         Process reused = sleepInOwnGroup(null); // stands for a pid reused by someone else's program
         Path ledger = Files.createDirectories(temp.resolve("ledger"));
         Path entry = Files.writeString(ledger.resolve(ENTRIES + "1.entry"), "pid=" + ours.pid() + "\n");
         Path log = temp.resolve("watchdog.log");
 
-        Process watchdog = watchdog(List.of(), log, WatchdogLink.command("add", Long.toString(ours.pid())),
+        Process watchdog = watchdog(seenThrough, List.of(), log, WatchdogLink.command("add", Long.toString(ours.pid())),
                 WatchdogLink.command("add", Long.toString(reused.pid())), WatchdogLink.command("ledger", ledger.toString()));
 
         assertThat(watchdog.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -76,6 +82,49 @@ class WatchdogTagTests {
         assertThat(report).contains("SIGTERM to process groups " + ours.pid() + " ",
                 "left process group " + reused.pid() + " alone: no member carries the tag");
         assertThat(entry).describedAs("its backend is gone: honoured").doesNotExist();
+        assertThat(report).contains("(processes seen through " + (seenThrough.equals("ps") ? "ps" : "proc") + ")");
+    }
+
+    /**
+     * A process whose arguments hold the tag, but whose environment does not (a {@code grep} for
+     * it, say), is not ours; with {@code ps}, which shows arguments and environment on one line,
+     * the arguments are taken off before the tag is looked for. Its daemonised child, which left
+     * the group, is found by its tag alone.
+     */
+    @ParameterizedTest(name = "seen through {0}")
+    @ValueSource(strings = {"/proc", "ps"})
+    void theTagInAProcesssArgumentsIsNoTagAndADaemonisedChildIsFoundByItsTag(String seenThrough) throws Exception {
+        Process mention = start(new ProcessBuilder(SETSID, "sh", "-c", "sleep 300; : \" $1\"", "sh", tag + "backend"),
+                null);
+        Process daemonised = start(new ProcessBuilder(SETSID, "sh", "-c", "setsid sleep 300 & wait"), tag + "backend");
+        Path log = temp.resolve("watchdog.log");
+
+        Process watchdog = watchdog(seenThrough, List.of(), log,
+                WatchdogLink.command("add", Long.toString(daemonised.pid())));
+
+        assertThat(watchdog.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String report = Files.readString(log);
+        assertThat(watchdog.exitValue()).describedAs(report).isZero();
+        assertThat(daemonised.waitFor(5, TimeUnit.SECONDS)).describedAs("the tagged group, SIGTERM; log:%n%s", report)
+                .isTrue();
+        await().atMost(Duration.ofSeconds(60)).until(() -> taggedSleeps().isEmpty());
+        assertThat(mention.isAlive()).describedAs("the process that only names the tag; log:%n%s", report).isTrue();
+    }
+
+    /** The live {@code sleep} processes whose environment carries the tag (read from /proc: the test's view). */
+    private List<Long> taggedSleeps() throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    return stat.contains("(sleep) ") && !stat.contains(") Z ")
+                            && new String(Files.readAllBytes(p.resolve("environ")), StandardCharsets.ISO_8859_1)
+                                    .contains(tag);
+                } catch (IOException e) {
+                    return false; // gone meanwhile
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        }
     }
 
     /**
@@ -98,7 +147,7 @@ class WatchdogTagTests {
             Files.setOwner(logs, logs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
             Path log = logs.resolve("watchdog.log");
 
-            Process watchdog = watchdog(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+            Process watchdog = watchdog("/proc", List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
                     log, WatchdogLink.command("add", Long.toString(unreadable.pid())),
                     WatchdogLink.command("ledger", ledger.toString()));
 
@@ -120,7 +169,11 @@ class WatchdogTagTests {
 
     /** {@code sleep 300} leading a process group of its own, with {@code ownerValue} as its tag (none if null). */
     private Process sleepInOwnGroup(String ownerValue) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(SETSID, "sleep", "300");
+        return start(new ProcessBuilder(SETSID, "sleep", "300"), ownerValue);
+    }
+
+    /** Starts {@code builder}'s command, which leads a process group of its own, with {@code ownerValue} as its tag. */
+    private Process start(ProcessBuilder builder, String ownerValue) throws IOException {
         builder.environment().remove(OwnerTag.VARIABLE);
         if (ownerValue != null) {
             builder.environment().put(OwnerTag.VARIABLE, ownerValue.substring(
@@ -128,23 +181,31 @@ class WatchdogTagTests {
         }
         Process process = builder.start();
         started.add(process);
-        await().atMost(Duration.ofSeconds(5)).until(() -> isGroupLeader(process.pid()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> isGroupLeader(process.pid()));
         return process;
     }
 
     private static boolean isGroupLeader(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(") ") + 2).split(" ");
-        return fields[2].equals(Long.toString(pid)) && stat.contains("(sleep)");
+        return fields[2].equals(Long.toString(pid)) && (stat.contains("(sleep)") || stat.contains("(sh)"));
     }
 
-    /** Runs the watchdog script (behind {@code wrapper}), sends {@code commands}, then EOF. */
-    private Process watchdog(List<String> wrapper, Path log, String... commands) throws IOException {
+    /**
+     * Runs the watchdog script (behind {@code wrapper}), seeing processes through {@code /proc} or
+     * {@code ps}, sends {@code commands}, then EOF.
+     */
+    private Process watchdog(String seenThrough, List<String> wrapper, Path log, String... commands) throws IOException {
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of("/bin/sh", "-c", Watchdog.script(), Watchdog.NAME, WatchdogLink.hex(tag),
                 WatchdogLink.hex(ENTRIES), WatchdogLink.hex(log.toString())));
-        Process watchdog = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(temp.resolve("watchdog.out").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(temp.resolve("watchdog.out").toFile());
+        builder.environment().remove(HostFacts.PORTABLE_VARIABLE);
+        if (seenThrough.equals("ps")) {
+            builder.environment().put(HostFacts.PORTABLE_VARIABLE, "1");
+        }
+        Process watchdog = builder.start();
         started.add(watchdog);
         try (OutputStream in = watchdog.getOutputStream()) {
             for (String line : commands) {
