@@ -1,0 +1,162 @@
+package dev.managedbackend.internal.reuse;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.internal.os.BoundedLock;
+import dev.managedbackend.internal.os.PrivateFiles;
+import dev.managedbackend.internal.os.PrivateFolder;
+
+/**
+ * The folder {@code <stateDir>/reuse} (700, files 600, never through a link): per key (a hash of
+ * the resolved spec) a lock, the record of the backend kept for it and its fingerprint's listing;
+ * per backend (its reuse identity) the lease its keeper reads and the file the runs using it
+ * hold a shared lock on.
+ */
+public final class ReuseStore {
+
+    private final PrivateFiles files;
+
+    private ReuseStore(PrivateFiles files) {
+        this.files = files;
+    }
+
+    public static ReuseStore open(Path stateDir) throws PrivateFolder.NotPrivate {
+        PrivateFolder.ensure(stateDir, "The managed-backend state folder (" + ManagedBackend.STATE_DIR_PROPERTY_NAME + ")");
+        return new ReuseStore(PrivateFiles.in(stateDir.resolve("reuse"), "The reuse folder ("
+                + ManagedBackend.STATE_DIR_PROPERTY_NAME + "/reuse)"));
+    }
+
+    public Path dir() {
+        return files.dir();
+    }
+
+    /** The key of a resolved spec: a hash of its parts, in order. */
+    public static String key(List<String> parts) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                digest.update((bytes.length + ":").getBytes(StandardCharsets.UTF_8)); // no two lists hash alike
+                digest.update(bytes);
+            }
+            return HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Held while a run looks for the backend of {@code key} and, if it must, starts it: two runs at
+     * once get one backend. An OS lock, so the kernel drops it if the run dies.
+     */
+    public AutoCloseable lock(String key, Duration wait, String what) throws IOException {
+        FileChannel channel = files.openShared(key + ".lock");
+        FileLock lock;
+        try {
+            lock = BoundedLock.acquire(channel, files.dir().resolve(key + ".lock"), 0, 1, wait, what);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return () -> {
+            lock.release();
+            channel.close();
+        };
+    }
+
+    public Optional<ReuseRecord> read(String key) throws IOException {
+        try {
+            return Optional.of(ReuseRecord.parse(Files.readString(files.checkedForReopen(files.dir().resolve(key
+                    + ".record")), StandardCharsets.UTF_8)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    public Optional<Fingerprint> listing(String key) throws IOException {
+        try {
+            String text = Files.readString(files.checkedForReopen(files.dir().resolve(key + ".files")),
+                    StandardCharsets.UTF_8);
+            return Optional.of(new Fingerprint(text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"))));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void write(String key, ReuseRecord record, Fingerprint fingerprint) throws IOException {
+        files.replace(key + ".files", String.join("\n", fingerprint.lines()).getBytes(StandardCharsets.UTF_8));
+        files.replace(key + ".record", record.format().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Forgets the backend of {@code key}, if the record still names {@code id}. */
+    public void forget(String key, String id) throws IOException {
+        Optional<ReuseRecord> record = read(key);
+        if (record.isPresent() && record.get().id().equals(id)) {
+            Files.deleteIfExists(files.dir().resolve(key + ".record"));
+            Files.deleteIfExists(files.dir().resolve(key + ".files"));
+        }
+    }
+
+    /** The file the keeper of {@code id} reads: the epoch second its idle time runs out. */
+    public Path lease(String id) {
+        return files.dir().resolve(id + ".lease");
+    }
+
+    /** Moves the end of {@code id}'s idle time to {@code idle} from now. */
+    public void renew(String id, Duration idle) throws IOException {
+        long deadline = Math.floorDiv(System.currentTimeMillis() + idle.toMillis() + 999, 1000);
+        files.replace(id + ".lease", (deadline + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The epoch second at which {@code id}'s idle time runs out; empty without a lease (its keeper ended it). */
+    public Optional<Long> deadline(String id) {
+        try {
+            String text = Files.readString(files.checkedForReopen(lease(id)), StandardCharsets.UTF_8).strip();
+            return Optional.of(Long.parseLong(text));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Ends {@code id}'s lease and the files of its users: its keeper then ends too. */
+    public void endLease(String id) throws IOException {
+        Files.deleteIfExists(lease(id));
+        Files.deleteIfExists(files.dir().resolve(id + ".use"));
+    }
+
+    /** The file on which each run that uses {@code id} holds a shared lock. */
+    FileChannel openUse(String id) throws IOException {
+        return files.openShared(id + ".use");
+    }
+
+    /**
+     * An exclusive lock on {@code id}'s use file if no run holds it (then the caller may stop it);
+     * empty while some run uses it.
+     */
+    public Optional<AutoCloseable> unused(String id) throws IOException {
+        FileChannel channel = openUse(id);
+        FileLock lock = channel.tryLock(0, 1, false);
+        if (lock == null) {
+            channel.close();
+            return Optional.empty();
+        }
+        return Optional.of(() -> {
+            lock.release();
+            channel.close();
+        });
+    }
+}
