@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -79,19 +80,22 @@ public final class ReuseStore {
     }
 
     public Optional<ReuseRecord> read(String key) throws IOException {
-        try {
-            return Optional.of(ReuseRecord.parse(Files.readString(files.checkedForReopen(files.dir().resolve(key
-                    + ".record")), StandardCharsets.UTF_8)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
+        Optional<String> text = text(key + ".record");
+        return text.isEmpty() ? Optional.empty() : Optional.of(ReuseRecord.parse(text.get()));
     }
 
     public Optional<Fingerprint> listing(String key) throws IOException {
+        return text(key + ".files").map(text -> new Fingerprint(text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"))));
+    }
+
+    /** A file of this folder, if it exists; never through a link, never another user's. */
+    private Optional<String> text(String name) throws IOException {
+        Path file = files.dir().resolve(name);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
         try {
-            String text = Files.readString(files.checkedForReopen(files.dir().resolve(key + ".files")),
-                    StandardCharsets.UTF_8);
-            return Optional.of(new Fingerprint(text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"))));
+            return Optional.of(Files.readString(files.checkedForReopen(file), StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -125,8 +129,7 @@ public final class ReuseStore {
     /** The epoch second at which {@code id}'s idle time runs out; empty without a lease (its keeper ended it). */
     public Optional<Long> deadline(String id) {
         try {
-            String text = Files.readString(files.checkedForReopen(lease(id)), StandardCharsets.UTF_8).strip();
-            return Optional.of(Long.parseLong(text));
+            return text(id + ".lease").map(text -> Long.parseLong(text.strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

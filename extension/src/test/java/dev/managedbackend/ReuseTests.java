@@ -1,0 +1,321 @@
+package dev.managedbackend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.ProcessIdentity;
+
+/**
+ * Reuse between runs ({@code managedbackend.reuse}), run as a developer runs it: each run is a
+ * test JVM of its own on a copy of the test app, with a state folder per test. The second run
+ * gets the first run's very process back; a changed file, a sick or killed backend, or CI
+ * means a fresh start; the keeper stops a backend nobody used for its idle timeout, with no JVM
+ * left; two runs at once get one backend; a SIGKILLed run leaves its backend to the timeout.
+ */
+class ReuseTests {
+
+    private static final Duration BOUND = Duration.ofSeconds(120);
+
+    @TempDir
+    Path temp;
+
+    private final List<CrashJvm> jvms = new ArrayList<>();
+    private final List<Long> backends = new ArrayList<>();
+
+    /** Nothing a test kept (a backend, a keeper) outlives it, whatever failed. */
+    @AfterEach
+    void stopWhatWasKept() throws IOException {
+        jvms.forEach(CrashJvm::close);
+        for (long pid : backends) {
+            tagOf(pid).ifPresent(tag -> CrashJvm.killTagged(OwnerTag.VARIABLE + "=" + tag.substring(0, tag.indexOf(':') + 1)));
+        }
+        keepers().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    @Test
+    void theNextRunGetsTheSameProcessAndUrlBackAndItKeepsRunningBetweenRuns() throws Exception {
+        Path app = appCopy();
+
+        Run first = run("first", app);
+        Run second = run("second", app);
+
+        assertThat(second.pid).isEqualTo(first.pid);
+        assertThat(second.port).isEqualTo(first.port);
+        assertThat(first.output).contains("backend 'api' kept for reuse by later runs (pid " + first.pid,
+                "backend 'api' kept running for the next run (pid " + first.pid);
+        assertThat(second.output).contains("backend 'api' reused at http://127.0.0.1:" + first.port
+                + " (pid " + first.pid);
+        assertThat(tagOf(first.pid)).hasValueSatisfying(tag -> assertThat(tag).startsWith("reuse-").endsWith(":api"));
+        assertThat(Http.get("http://127.0.0.1:" + first.port + "/health").status()).isEqualTo(200);
+        assertThat(keepers()).hasSize(1);
+    }
+
+    @Test
+    void anEditedPyFileMeansAFreshStartNamingTheFileAndTheOldBackendIsStopped() throws Exception {
+        Path app = appCopy();
+        Run first = run("first", app);
+        Path hello = app.resolve("apps/hello.py");
+        Files.writeString(hello, Files.readString(hello) + "\n# edited\n");
+        Files.setLastModifiedTime(hello, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+
+        Run second = run("second", app);
+
+        assertThat(second.pid).isNotEqualTo(first.pid);
+        assertThat(second.output).contains("backend 'api': apps/hello.py (changed) since the reused backend (pid "
+                + first.pid + ") started; starting a fresh one");
+        assertThat(OwnProcesses.isAlive(first.pid)).isFalse();
+        await().atMost(BOUND).until(() -> keepers().size() == 1); // the old one's keeper ended with its backend
+        assertThat(run("third", app).pid).isEqualTo(second.pid);
+    }
+
+    @Test
+    void onCiReuseIsOffWithOneInfoLineAndAlwaysTurnsItOn() throws Exception {
+        Path app = appCopy();
+        Map<String, String> ci = Map.of("CI", "true");
+
+        Run first = run("first", app, ci, "-Dmanagedbackend.reuse=true");
+
+        assertThat(first.output).contains("managed-backend: managedbackend.reuse=true, but the environment variable CI is "
+                + "set (CI=true): backends are not reused on CI; set managedbackend.reuse=always to reuse them here too")
+                .doesNotContain("kept for reuse");
+        assertThat(OwnProcesses.isAlive(first.pid)).isFalse();
+        assertThat(keepers()).isEmpty();
+
+        Run always = run("always", app, ci, "-Dmanagedbackend.reuse=always");
+        Run again = run("again", app, ci, "-Dmanagedbackend.reuse=always");
+        assertThat(again.pid).isEqualTo(always.pid);
+    }
+
+    @Test
+    void aReusedBackendIdleForItsTimeoutIsStoppedByItsKeeperWithNoJvmLeft() throws Exception {
+        Path app = appCopy();
+
+        Run first = run("first", app, Map.of(), "-Dmanagedbackend.reuseIdleSeconds=3");
+
+        assertThat(first.output).contains("kept running for the next run (pid " + first.pid);
+        List<Long> keepers = keepers();
+        assertThat(keepers).hasSize(1);
+        await().atMost(BOUND).until(() -> !OwnProcesses.isAlive(first.pid) && keepers().isEmpty());
+        assertThat(OwnProcesses.isAlive(keepers.get(0))).describedAs("the keeper runs").isFalse();
+        assertThat(CrashJvm.tagged(OwnerTag.VARIABLE + "=" + first.tag.substring(0, first.tag.indexOf(':') + 1))).isEmpty();
+        // the keeper's stop went through the watchdog script, which reports what it did
+        assertThat(keeperLog(first)).contains("SIGTERM to process groups " + first.pid);
+        assertThat(CrashTeardownTests.ledger(state())).isEmpty();
+    }
+
+    @Test
+    void aReusedBackendKilledBetweenRunsWhosePortAForeignProgramTookIsReplaced() throws Exception {
+        Path app = appCopy();
+        Run first = run("first", app);
+        ProcessHandle.of(first.pid).orElseThrow().destroyForcibly();
+        await().atMost(BOUND).until(() -> !OwnProcesses.isAlive(first.pid));
+        Process foreign = new ProcessBuilder("python3", "-m", "http.server", Integer.toString(first.port), "--bind",
+                "127.0.0.1").redirectErrorStream(true).redirectOutput(temp.resolve("foreign.log").toFile()).start();
+        try {
+            await().atMost(BOUND).until(() -> !foreign.isAlive()
+                    || ReadinessProbeAccess.listens(first.port));
+            assertThat(foreign.isAlive()).isTrue();
+
+            Run second = run("second", app);
+
+            assertThat(second.pid).isNotEqualTo(first.pid);
+            assertThat(second.port).isNotEqualTo(first.port);
+            assertThat(second.output).contains("backend 'api': the reused backend (pid " + first.pid + ", http://127.0.0.1:"
+                    + first.port + ") no longer runs (or its pid is not ours); replacing it with a fresh one");
+            assertThat(foreign.isAlive()).isTrue(); // not ours: never signalled
+        } finally {
+            foreign.destroyForcibly();
+        }
+    }
+
+    @Test
+    void twoRunsAtTheSameMomentGetOneBackend() throws Exception {
+        Path app = appCopy();
+        Path barrier = Files.createDirectory(temp.resolve("barrier"));
+        String arg = "-Dreuse.barrier=" + barrier;
+
+        // both JVMs wait at a barrier (in the env supplier, right before the start) until both are there
+        CrashJvm a = start("a", app, Map.of(), arg);
+        CrashJvm b = start("b", app, Map.of(), arg);
+        Run ra = finish(a, "a");
+        Run rb = finish(b, "b");
+
+        assertThat(ra.pid).isEqualTo(rb.pid);
+        assertThat(List.of(ra.output, rb.output)).filteredOn(out -> out.contains("kept for reuse by later runs")).hasSize(1);
+        assertThat(List.of(ra.output, rb.output)).filteredOn(out -> out.contains("reused at")).hasSize(1);
+        assertThat(keepers()).hasSize(1);
+    }
+
+    @Test
+    void aRunSigkilledWhileItUsesOneLeavesItRunningForTheNextRun() throws Exception {
+        Path app = appCopy();
+        Path gate = temp.resolve("gate");
+        CrashJvm jvm = start("killed", app, Map.of(), "-Dreuse.gate=" + gate);
+        CrashJvm.Ready ready = jvm.awaitReady(BOUND);
+        backends.add(ready.backendPid());
+        jvm.process().destroyForcibly();
+        jvm.awaitExit(BOUND);
+        // its watchdog has done all it will do once it has ended
+        await().atMost(BOUND).until(() -> ProcessHandle.of(ready.watchdogPid()).isEmpty());
+
+        assertThat(OwnProcesses.isAlive(ready.backendPid())).isTrue();
+        assertThat(Http.get("http://127.0.0.1:" + ready.port() + "/health").status()).isEqualTo(200);
+        assertThat(run("next", app).pid).isEqualTo(ready.backendPid());
+    }
+
+    // --- runs -----------------------------------------------------------------------------
+
+    private record Run(long pid, int port, String tag, String output, Path dir) {
+    }
+
+    private Run run(String label, Path app) throws Exception {
+        return run(label, app, Map.of());
+    }
+
+    private Run run(String label, Path app, Map<String, String> env, String... jvmArgs) throws Exception {
+        return finish(start(label, app, env, jvmArgs), label);
+    }
+
+    private CrashJvm start(String label, Path app, Map<String, String> env, String... jvmArgs) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("CI", null); // reuse=true is off on CI: a test of reuse stands for a developer's shell
+        environment.putAll(env);
+        List<String> args = new ArrayList<>(List.of("-Dreuse.dir=" + app, "-Dmanagedbackend.reuse=true"));
+        args.addAll(List.of(jvmArgs)); // later -D wins
+        CrashJvm jvm = CrashJvm.start(KeptApp.class, temp.resolve(label), state(), environment, args.toArray(String[]::new));
+        jvms.add(jvm);
+        return jvm;
+    }
+
+    private Run finish(CrashJvm jvm, String label) throws Exception {
+        CrashJvm.Ready ready = jvm.awaitReady(BOUND);
+        backends.add(ready.backendPid());
+        String tag = tagOf(ready.backendPid()).orElse("");
+        assertThat(jvm.awaitExit(BOUND)).describedAs(jvm.output()).isZero();
+        return new Run(ready.backendPid(), ready.port(), tag, jvm.output(), temp.resolve(label));
+    }
+
+    private Path state() {
+        return temp.resolve("state");
+    }
+
+    /** A copy of the test app, which a test may edit. */
+    private Path appCopy() throws IOException {
+        Path source = Path.of(TestKit.DIR, "apps");
+        Path copy = temp.resolve("app");
+        Files.createDirectories(copy.resolve("apps"));
+        for (String name : List.of("__init__.py", "hello.py")) {
+            Files.copy(source.resolve(name), copy.resolve("apps").resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        return copy;
+    }
+
+    /** The keepers of this test's state folder, found by the ledger folder they were given (hex). */
+    private List<Long> keepers() throws IOException {
+        String ledger = HexFormat.of().formatHex(state().resolve("ledger").toString().getBytes(StandardCharsets.UTF_8));
+        List<Long> found = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path proc : procs) {
+                try {
+                    String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (cmdline.contains("\0managed-backend-keeper\0") && cmdline.contains("\0" + ledger + "\0")) {
+                        found.add(Long.parseLong(proc.getFileName().toString()));
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // exited meanwhile
+                }
+            }
+        }
+        return found;
+    }
+
+    private String keeperLog(Run run) throws IOException {
+        Path folder = run.dir.resolve("logs/watchdog");
+        try (Stream<Path> logs = Files.list(folder)) {
+            StringBuilder text = new StringBuilder();
+            for (Path log : logs.filter(l -> l.getFileName().toString().startsWith("keeper-")).toList()) {
+                text.append(Files.readString(log));
+            }
+            return text.toString();
+        }
+    }
+
+    private static java.util.Optional<String> tagOf(long pid) {
+        try {
+            String environ = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
+                    StandardCharsets.UTF_8);
+            return Stream.of(environ.split("\0")).filter(e -> e.startsWith(OwnerTag.VARIABLE + "="))
+                    .map(e -> e.substring(OwnerTag.VARIABLE.length() + 1)).findFirst();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** In the fixture: waits until both runs of a test have reached it (files in a shared folder). */
+    static String barrier() {
+        String folder = System.getProperty("reuse.barrier");
+        if (folder != null) {
+            try {
+                Files.createFile(Path.of(folder, "arrived-" + ProcessHandle.current().pid()));
+                await().atMost(BOUND).until(() -> {
+                    try (Stream<Path> arrived = Files.list(Path.of(folder))) {
+                        return arrived.count() >= 2;
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return "1";
+    }
+
+    /** One run's test class: a CLASS backend of the app copy; reports it, and waits at the gate if it is given one. */
+    static class KeptApp {
+        @RegisterExtension
+        static ManagedBackendExtension api = new ManagedBackendExtension(BackendBuilder.app("apps.hello:app")
+                .dir(System.getProperty("reuse.dir", ".")).env("BARRIER", ReuseTests::barrier));
+
+        @Test
+        void uses() throws Exception {
+            CrashJvm.ready(api.backend());
+            String gate = System.getProperty("reuse.gate");
+            if (gate != null) {
+                await().atMost(BOUND).until(() -> Files.exists(Path.of(gate))); // killed before that
+            }
+        }
+    }
+
+    /** Whether something listens on a port of 127.0.0.1. */
+    private static final class ReadinessProbeAccess {
+        static boolean listens(int port) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+}
