@@ -31,6 +31,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
  *                                 through ServiceLoader (LauncherFactory, ContainerRemover), never named
  *   internal                      the core: specs, settings, ports, launch, readiness
  *   internal.prefork              prefork templates: Pythons that imported the app, forking backends
+ *   internal.reuse                reuse between runs: keys, fingerprints, records, leases
  *   internal.crash                crash safety: ledger, sweep, watchdog
  *   internal.os                   process facts and actions: identity, owner tag, groups, listeners, the stop
  *   dev.managedbackend            the API: annotation, builder, Backend, exceptions, enums
@@ -70,7 +71,8 @@ class ArchitectureTests {
         assertThat(Slices.assignedFrom(eachPackage).transform(CLASSES))
                 .describedAs("the slices checked").extracting(Slice::getDescription)
                 .contains("Slice managedbackend", "Slice engine", "Slice internal", "Slice internal.os",
-                        "Slice internal.crash", "Slice internal.container", "Slice internal.prefork");
+                        "Slice internal.crash", "Slice internal.container", "Slice internal.prefork",
+                        "Slice internal.reuse");
         slices().assignedFrom(eachPackage).should().beFreeOfCycles().check(CLASSES);
     }
 
@@ -81,6 +83,7 @@ class ArchitectureTests {
                 .layer("container mode").definedBy("dev.managedbackend.internal.container..")
                 .layer("core").definedBy("dev.managedbackend.internal")
                 .layer("prefork").definedBy("dev.managedbackend.internal.prefork..")
+                .layer("reuse").definedBy("dev.managedbackend.internal.reuse..")
                 .layer("crash guard").definedBy("dev.managedbackend.internal.crash..")
                 .layer("os").definedBy("dev.managedbackend.internal.os..")
                 .layer("API").definedBy("dev.managedbackend")
@@ -88,8 +91,9 @@ class ArchitectureTests {
                 .whereLayer("container mode").mayNotBeAccessedByAnyLayer()
                 .whereLayer("core").mayOnlyBeAccessedByLayers("engine", "container mode")
                 .whereLayer("prefork").mayOnlyBeAccessedByLayers("core")
-                .whereLayer("crash guard").mayOnlyBeAccessedByLayers("core", "container mode", "prefork")
-                .whereLayer("os").mayOnlyBeAccessedByLayers("core", "container mode", "prefork", "crash guard")
+                .whereLayer("reuse").mayOnlyBeAccessedByLayers("core")
+                .whereLayer("crash guard").mayOnlyBeAccessedByLayers("core", "container mode", "prefork", "reuse")
+                .whereLayer("os").mayOnlyBeAccessedByLayers("core", "container mode", "prefork", "crash guard", "reuse")
                 .check(CLASSES);
     }
 
@@ -145,7 +149,8 @@ class ArchitectureTests {
 
     @Test
     void everyPackageButTheApiIsMarkedInternal() {
-        for (String name : List.of("engine", "internal", "internal.os", "internal.crash", "internal.container", "internal.prefork")) {
+        for (String name : List.of("engine", "internal", "internal.os", "internal.crash", "internal.container", "internal.prefork",
+                "internal.reuse")) {
             JavaPackage internal = CLASSES.getPackage("dev.managedbackend." + name);
             assertThat(internal.isAnnotatedWith(API.class)).describedAs("@API on package %s", name).isTrue();
             assertThat(internal.getAnnotationOfType(API.class).status()).isEqualTo(API.Status.INTERNAL);
