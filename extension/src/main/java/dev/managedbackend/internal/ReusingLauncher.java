@@ -120,7 +120,8 @@ final class ReusingLauncher {
             ReusedBackend.stop(kept, settings);
             return Optional.empty();
         }
-        HeldBackends.hold(store, kept.id(), settings.reuseIdle());
+        HeldBackends.hold(store, kept.id(), settings.reuseIdle(),
+                IdleKeeper.rootWords(kept.pid(), kept.pidStart(), kept.pgid()));
         LOG.info("backend '{}' reused at {} (pid {}, started {} s ago by an earlier run; {})", spec.name(), kept.url(),
                 kept.pid(), (System.currentTimeMillis() - kept.startedMillis()) / 1000, spec.describe());
         return Optional.of(new ReusedBackend(spec.name(), store, key, kept, settings));
@@ -178,14 +179,23 @@ final class ReusingLauncher {
             Fingerprint fingerprint) throws IOException {
         String id = ReuseRecord.newId();
         String tag = id + ":" + spec.name();
-        ProcessBackend backend = processes.startTagged(spec, owner, tag);
+        // the keeper first, on a lease as long as the start may take: a JVM killed during the
+        // start leaves its backend to the keeper (the watchdog of this JVM stops only its own tag)
+        store.renew(id, spec.startupTimeout().multipliedBy(settings.portAttempts()).plusSeconds(60), "");
+        ProcessHandle keeper;
+        ProcessBackend backend;
+        try {
+            keeper = IdleKeeper.start(store.lease(id), tag, settings.stateDir(), settings.logDir());
+            backend = processes.startTagged(spec, owner, tag);
+        } catch (IOException | RuntimeException e) {
+            store.endLease(id);
+            throw e;
+        }
         long pid = backend.pid().getAsLong();
         long pidStart = ProcessIdentity.startOf(pid).orElse(0);
         long pgid = ProcessIdentity.groupOf(pid).orElse(0) == pid ? pid : 0;
         try {
-            HeldBackends.hold(store, id, settings.reuseIdle());
-            ProcessHandle keeper = IdleKeeper.start(store.lease(id), pid, pidStart, pgid, tag, settings.stateDir(),
-                    settings.logDir());
+            HeldBackends.hold(store, id, settings.reuseIdle(), IdleKeeper.rootWords(pid, pidStart, pgid));
             backend.detach(spec.healthPath());
             ReuseRecord record = new ReuseRecord(id, spec.name(), tag, pid, pidStart, pgid, backend.host(), backend.port(),
                     backend.baseUrl().toString(), spec.healthPath(), fingerprint.hash(), System.currentTimeMillis(),

@@ -1,5 +1,6 @@
 package dev.managedbackend.internal.crash;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ProcessBuilder.Redirect;
@@ -31,15 +32,16 @@ public final class IdleKeeper {
     }
 
     /**
-     * Starts the keeper of a detached backend and returns its process (not held: it outlives this JVM).
+     * Starts the keeper of a reused backend before the backend is launched, and returns it (not
+     * held: it outlives this JVM). Until {@link #rootWords} are in the lease, it watches only
+     * the lease's deadline, so a JVM killed during the start leaves nothing beyond it.
      *
-     * @param lease    the file whose first line is the epoch second the backend's idle time ends
+     * @param lease    the file whose line says when the backend's idle time ends (see keeper.sh)
      * @param tag      the backend's {@link OwnerTag} value {@code <reuse identity>:<name>}
      * @param stateDir the state folder whose ledger holds the backend's detached entry
      * @param logDir   the folder whose {@code watchdog} sub-folder gets the report of a stop
      */
-    public static ProcessHandle start(Path lease, long rootPid, long rootStart, long pgid, String tag, Path stateDir,
-            Path logDir) throws IOException {
+    public static ProcessHandle start(Path lease, String tag, Path stateDir, Path logDir) throws IOException {
         if (SCRIPT == null || Watchdog.script() == null) {
             throw new IOException("the keeper or watchdog script is missing from the classpath");
         }
@@ -54,17 +56,24 @@ public final class IdleKeeper {
         List<String> command = new ArrayList<>();
         ProcessGroups.setsid().ifPresent(command::add);
         command.addAll(List.of("/bin/sh", "-c", SCRIPT, NAME, Watchdog.script(),
-                WatchdogLink.hex(lease.toString()), WatchdogLink.hex(Long.toString(rootPid)),
-                WatchdogLink.hex(OwnerTag.VARIABLE + "=" + identity),
-                WatchdogLink.hex(LedgerEntry.ownerPrefix(JvmIdentity.ofProcess(rootPid, rootStart))),
-                WatchdogLink.hex(stateDir.resolve("ledger").toString()), WatchdogLink.hex(Long.toString(pgid)),
+                WatchdogLink.hex(lease.toString()), WatchdogLink.hex(OwnerTag.VARIABLE + "=" + identity),
+                WatchdogLink.hex(stateDir.resolve("ledger").toString()),
                 WatchdogLink.hex(log == null ? "" : log.toString())));
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectOutput(Redirect.DISCARD)
                 .redirectError(Redirect.DISCARD);
         builder.environment().remove(OwnerTag.VARIABLE); // never mistaken for a backend
         return builder.start().toHandle();
+    }
+
+    /**
+     * What the lease says once the backend is ready: {@code ROOT GROUP ENTRIES}, its root process,
+     * its process group (or 0) and the name prefix of its detached ledger entry (hex).
+     */
+    public static String rootWords(long rootPid, long rootStart, long pgid) {
+        return rootPid + " " + pgid + " "
+                + WatchdogLink.hex(LedgerEntry.ownerPrefix(JvmIdentity.ofProcess(rootPid, rootStart)));
     }
 
     private static String load() {

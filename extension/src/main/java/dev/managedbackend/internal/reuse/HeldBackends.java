@@ -32,18 +32,22 @@ public final class HeldBackends {
     private HeldBackends() {
     }
 
-    private record Held(FileChannel channel, FileLock lock, ScheduledFuture<?> renewal, int users) {
-        Held plusOne() {
-            return new Held(channel, lock, renewal, users + 1);
+    private record Held(FileChannel channel, FileLock lock, ScheduledFuture<?> renewal, String root, int users) {
+        Held plus(int more) {
+            return new Held(channel, lock, renewal, root, users + more);
         }
     }
 
-    /** Takes a use of {@code id}: its lease is renewed now and then every third of {@code idle} (at most 20 s). */
-    public static synchronized void hold(ReuseStore store, String id, Duration idle) throws IOException {
-        store.renew(id, idle);
+    /**
+     * Takes a use of {@code id}: its lease is renewed now and then every third of {@code idle} (at most 20 s).
+     *
+     * @param root what its keeper needs to know of it (see {@link ReuseStore#renew})
+     */
+    public static synchronized void hold(ReuseStore store, String id, Duration idle, String root) throws IOException {
+        store.renew(id, idle, root);
         Held held = HELD.get(id);
         if (held != null) {
-            HELD.put(id, held.plusOne());
+            HELD.put(id, held.plus(1));
             return;
         }
         FileChannel channel = store.openUse(id);
@@ -55,12 +59,12 @@ public final class HeldBackends {
         long every = Math.max(1, Math.min(20, idle.toSeconds() / 3));
         ScheduledFuture<?> renewal = timer().scheduleAtFixedRate(() -> {
             try {
-                store.renew(id, idle);
+                store.renew(id, idle, root);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("managed-backend: could not renew the lease of reused backend {}: {}", id, e.toString());
             }
         }, every, every, TimeUnit.SECONDS);
-        HELD.put(id, new Held(channel, lock, renewal, 1));
+        HELD.put(id, new Held(channel, lock, renewal, root, 1));
     }
 
     /**
@@ -74,13 +78,13 @@ public final class HeldBackends {
             return true;
         }
         if (held.users() > 1) {
-            HELD.put(id, new Held(held.channel(), held.lock(), held.renewal(), held.users() - 1));
+            HELD.put(id, held.plus(-1));
             return false;
         }
         HELD.remove(id);
         held.renewal().cancel(false);
         try {
-            store.renew(id, idle);
+            store.renew(id, idle, held.root());
         } catch (IOException e) {
             LOG.warn("managed-backend: could not renew the lease of reused backend {}: {}", id, e.toString());
         }

@@ -120,16 +120,22 @@ public final class ReuseStore {
         return files.dir().resolve(id + ".lease");
     }
 
-    /** Moves the end of {@code id}'s idle time to {@code idle} from now. */
-    public void renew(String id, Duration idle) throws IOException {
+    /**
+     * Moves the end of {@code id}'s idle time to {@code idle} from now.
+     *
+     * @param root what the keeper needs once the backend is ready (its root, group and ledger
+     *             entry: {@code IdleKeeper.rootWords}), or empty during its start
+     */
+    public void renew(String id, Duration idle, String root) throws IOException {
         long deadline = Math.floorDiv(System.currentTimeMillis() + idle.toMillis() + 999, 1000);
-        files.replace(id + ".lease", (deadline + "\n").getBytes(StandardCharsets.UTF_8));
+        files.replace(id + ".lease", (deadline + (root.isEmpty() ? "" : " " + root) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** The epoch second at which {@code id}'s idle time runs out; empty without a lease (its keeper ended it). */
     public Optional<Long> deadline(String id) {
         try {
-            return text(id + ".lease").map(text -> Long.parseLong(text.strip()));
+            return text(id + ".lease").map(text -> Long.parseLong(text.strip().split(" ")[0]));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -1,23 +1,23 @@
 #!/bin/sh
 # managed-backend's idle keeper: one per reused backend (IdleKeeper.java runs this text with
-# `sh -c TEXT managed-backend-keeper WATCHDOG LEASE ROOT TAG ENTRIES LEDGER GROUP LOG`). A reused
-# backend outlives the test JVM that started it; this keeper stops it once no run has used it
-# for its idle timeout, even if no JVM ever runs again, and then ends.
+# `sh -c TEXT managed-backend-keeper WATCHDOG LEASE TAG LEDGER LOG`). A reused backend outlives
+# the test JVM that started it; this keeper stops it once no run has used it for its idle
+# timeout, even if no JVM ever runs again, and then ends. It starts before the backend is
+# launched, so that a JVM killed during the start leaves nothing for longer than the lease.
 #   WATCHDOG ($1) the watchdog script's text: the keeper stops the backend by running it with
 #           EOF on its stdin, so there is one stop routine in sh (tag checked before each signal)
-#   LEASE   ($2) a file whose first line is the epoch second at which the backend becomes idle
-#           for too long. Every run that uses the backend rewrites it (renew while it runs,
-#           now + timeout at its release), so the keeper needs no channel to any JVM: a run that
-#           was SIGKILLed simply stops renewing. A content deadline rather than the file's mtime:
-#           POSIX sh has no portable way to read an mtime. The file gone means the backend was
-#           stopped or replaced by a JVM.
-#   ROOT    ($3) the backend's root pid: the keeper ends once it no longer carries the tag
-#   TAG     ($4) "MANAGED_BACKEND_OWNER=<reuse identity>:", as the watchdog takes it
-#   ENTRIES ($5) the name prefix of the backend's detached ledger entry
-#   LEDGER  ($6) the ledger folder
-#   GROUP   ($7) the backend's process group, or 0
-#   LOG     ($8) where the watchdog reports, if it has work to do
-# Every argument but the first is hex (as for the watchdog), so no value is read as a word.
+#   LEASE   ($2) a file with one line, "DEADLINE [ROOT GROUP ENTRIES]": the epoch second at which
+#           the backend has been idle for too long, and once it is ready, its root pid, its process
+#           group (or 0) and the name prefix (hex) of its detached ledger entry. Every run that uses
+#           the backend rewrites it (renewed while it runs, now + timeout at its release), so the
+#           keeper needs no channel to any JVM: a run that was SIGKILLed simply stops renewing. A
+#           deadline in the content rather than the file's mtime: POSIX sh has no portable way to
+#           read an mtime. The file gone means a JVM stopped or replaced the backend.
+#   TAG     ($3) "MANAGED_BACKEND_OWNER=<reuse identity>:", as the watchdog takes it
+#   LEDGER  ($4) the ledger folder
+#   LOG     ($5) where the watchdog reports, if it has work to do
+# Every argument but the first is hex (as for the watchdog), and so is ENTRIES; the numbers are
+# checked as numbers, so no value is read as a word.
 set -f
 trap '' INT QUIT HUP PIPE
 exec </dev/null >/dev/null 2>&1
@@ -37,19 +37,21 @@ unhex() {
 
 watchdog=$1
 unhex "$2" || exit 2; lease=$out
-unhex "$3" || exit 2; root=$out
-unhex "$4" || exit 2; tag=$out
-unhex "$7" || exit 2; group=$out
-case $root in '' | *[!0-9]*) exit 2 ;; esac
-case $group in '' | *[!0-9]*) exit 2 ;; esac
+unhex "$3" || exit 2; tag=$out
 case $tag in '' | *[!A-Za-z0-9=:._-]*) exit 2 ;; esac
 
+root='' group=0 entries=''
 while :; do
   [ -f "$lease" ] || break
-  deadline=''
-  { read -r deadline <"$lease"; } 2>/dev/null
+  deadline='' r='' g='' e=''
+  { read -r deadline r g e <"$lease"; } 2>/dev/null
   case $deadline in '' | *[!0-9]*) break ;; esac
-  grep -qzs -e "^$tag" "/proc/$root/environ" || break
+  if [ -n "$r" ]; then
+    case $r$g in *[!0-9]*) break ;; esac
+    case $e in *[!0-9a-f]*) e='' ;; esac
+    root=$r group=$g entries=$e
+    grep -qzs -e "^$tag" "/proc/$root/environ" || break
+  fi
   now=$(date +%s) || break
   [ "$now" -lt "$deadline" ] || break
   sleep 1
@@ -59,6 +61,6 @@ rm -f -- "$lease"
 # "keeper" (hex) is a word the watchdog keeps that matches no process group: it only has to
 # know there is work, and finds the processes by the tag
 {
-  [ "$group" -eq 0 ] || printf 'add %s\n' "$7"
-  printf 'add 6b6565706572\nledger %s\n' "$6"
-} | sh -c "$watchdog" managed-backend-watchdog "$4" "$5" "$8"
+  [ "${group:-0}" -eq 0 ] || printf 'add %s\n' "$(printf '%s' "$group" | od -An -tx1 | tr -d ' \n')"
+  printf 'add 6b6565706572\nledger %s\n' "$4"
+} | sh -c "$watchdog" managed-backend-watchdog "$3" "${entries:-2d}" "$5"
