@@ -91,6 +91,50 @@ class ReuseTests {
     }
 
     @Test
+    void aDependencyInstalledIntoTheVenvMeansAFreshStart() throws Exception {
+        Path app = appCopy();
+        Path venv = temp.resolve("venv");
+        exec(temp, "/usr/bin/python3", "-m", "venv", "--system-site-packages", "--without-pip", venv.toString());
+        Map<String, String> env = Map.of("VIRTUAL_ENV", venv.toString());
+        Run first = run("first", app, env);
+        Path pkg = Files.createDirectories(temp.resolve("tinydep/tinydep"));
+        Files.writeString(pkg.resolve("__init__.py"), "X = 1\n");
+        Files.writeString(pkg.getParent().resolve("pyproject.toml"), "[build-system]\nrequires = [\"setuptools\"]\n"
+                + "build-backend = \"setuptools.build_meta\"\n[project]\nname = \"tinydep\"\nversion = \"1.0\"\n");
+        // pip of the suite's venv installs it offline into the app's venv, as a developer's pip install would
+        Path site;
+        try (Stream<Path> versions = Files.list(venv.resolve("lib"))) {
+            site = versions.findFirst().orElseThrow().resolve("site-packages");
+        }
+        exec(temp, Path.of(System.getenv("VIRTUAL_ENV"), "bin", "python").toString(), "-m", "pip", "install", "-q",
+                "--no-index", "--no-build-isolation", "--no-deps", "--retries", "0", "--timeout", "5",
+                "--target", site.toString(), pkg.getParent().toString());
+
+        Run second = run("second", app, env);
+
+        assertThat(second.pid).isNotEqualTo(first.pid);
+        assertThat(second.output).containsPattern("backend 'api': python:python3[.0-9]*/site-packages/tinydep"
+                + "(-1\\.0\\.dist-info)? \\(added\\) since the reused backend \\(pid " + first.pid + "\\)");
+    }
+
+    @Test
+    void aValueThatIsNotFalseTrueOrAlwaysIsAConfigurationError() {
+        Throwable failure = TestKit.classFailure(TestKit.run(Map.of(ManagedBackend.REUSE_PROPERTY_NAME, "yes"),
+                KeptApp.class), KeptApp.class);
+
+        assertThat(failure).isExactlyInstanceOf(org.junit.jupiter.api.extension.ExtensionConfigurationException.class)
+                .hasMessage("Configuration parameter managedbackend.reuse = \"yes\" is not one of false, true, always. "
+                        + "Use true to reuse backends between local runs (off where CI is set), always to reuse them "
+                        + "on CI too, or false.");
+    }
+
+    private static void exec(Path dir, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).describedAs(String.join(" ", command) + ": " + output).isZero();
+    }
+
+    @Test
     void onCiReuseIsOffWithOneInfoLineAndAlwaysTurnsItOn() throws Exception {
         Path app = appCopy();
         Map<String, String> ci = Map.of("CI", "true");
