@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.managedbackend.internal.crash.DetachedBackends;
 import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.os.ProcessIdentity;
 
@@ -70,6 +71,25 @@ class ReuseTests {
         assertThat(tagOf(first.pid)).hasValueSatisfying(tag -> assertThat(tag).startsWith("reuse-").endsWith(":api"));
         assertThat(Http.get("http://127.0.0.1:" + first.port + "/health").status()).isEqualTo(200);
         assertThat(keepers()).hasSize(1);
+    }
+
+    @Test
+    void whatTheCommandLineListsAndStopsAKeptBackendIsAndItsKeeperEndsWithIt() throws Exception {
+        Path app = appCopy();
+        Run first = run("first", app);
+
+        // what `managed-backend status` lists and `stop NAME` stops
+        DetachedBackends.Found found = DetachedBackends.list(state()).stream().filter(f -> f.pid() == first.pid)
+                .findFirst().orElseThrow();
+        assertThat(found.name()).isEqualTo("api");
+        assertThat(found.url()).isEqualTo("http://127.0.0.1:" + first.port);
+        assertThat(found.alive()).isTrue();
+        assertThat(DetachedBackends.stop(found, Duration.ofSeconds(10))).isEmpty();
+
+        await().atMost(BOUND).until(() -> keepers().isEmpty());
+        Run second = run("second", app);
+        assertThat(second.pid).isNotEqualTo(first.pid);
+        assertThat(second.output).contains("the reused backend (pid " + first.pid);
     }
 
     @Test
