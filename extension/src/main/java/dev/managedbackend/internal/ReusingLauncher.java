@@ -1,8 +1,6 @@
 package dev.managedbackend.internal;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +94,8 @@ final class ReusingLauncher {
 
     private Optional<LaunchedBackend> getBack(BackendSpec spec, ReuseStore store, String key, ReuseRecord kept,
             Fingerprint fingerprint) throws IOException {
-        if (!kept.fingerprint().equals(fingerprint.hash())) {
+        if (!kept.fingerprint().equals(fingerprint.hash())
+                || !store.listing(key).map(listed -> listed.equals(fingerprint)).orElse(false)) {
             String changed = store.listing(key).flatMap(fingerprint::firstDifference).orElse("a file");
             LOG.info("backend '{}': {} since the reused backend (pid {}) started; starting a fresh one", spec.name(),
                     changed, kept.pid());
@@ -162,16 +161,12 @@ final class ReusingLauncher {
 
     /** Its health check, once: a 2xx within {@link #HEALTH_TIMEOUT}, or why not. */
     private static Optional<String> unhealthy(ReuseRecord kept) {
-        URI health = URI.create(kept.url() + kept.healthPath());
         try {
-            HttpResponse<String> response = HealthClient.get(health, HEALTH_TIMEOUT);
-            return response.statusCode() / 100 == 2 ? Optional.empty()
-                    : Optional.of("answered GET " + kept.healthPath() + " with " + response.statusCode());
+            int status = QuickHealthCheck.status(kept.host(), kept.port(), kept.healthPath(), HEALTH_TIMEOUT);
+            return status / 100 == 2 ? Optional.empty()
+                    : Optional.of("answered GET " + kept.healthPath() + " with " + status);
         } catch (IOException e) {
             return Optional.of("did not answer GET " + kept.healthPath() + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("was not checked: interrupted");
         }
     }
 
