@@ -55,9 +55,9 @@ public final class IdleKeeper {
         }
         List<String> command = new ArrayList<>();
         ProcessGroups.setsid().ifPresent(command::add);
-        command.addAll(List.of("/bin/sh", "-c", SCRIPT, NAME, Watchdog.script(),
-                WatchdogLink.hex(lease.toString()), WatchdogLink.hex(OwnerTag.VARIABLE + "=" + identity),
-                WatchdogLink.hex(stateDir.resolve("ledger").toString()),
+        String tagPrefix = OwnerTag.VARIABLE + "=" + identity;
+        command.addAll(List.of("/bin/sh", "-c", SCRIPT, NAME, Watchdog.script(), lease.toAbsolutePath().toString(),
+                tagPrefix, WatchdogLink.hex(tagPrefix), WatchdogLink.hex(stateDir.resolve("ledger").toString()),
                 WatchdogLink.hex(log == null ? "" : log.toString())));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(Redirect.from(new File("/dev/null")))

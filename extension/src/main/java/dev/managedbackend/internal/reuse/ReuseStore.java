@@ -52,18 +52,7 @@ public final class ReuseStore {
      * once get one backend. An OS lock, so the kernel drops it if the run dies.
      */
     public AutoCloseable lock(String key, Duration wait, String what) throws IOException {
-        FileChannel channel = files.openShared(key + ".lock");
-        FileLock lock;
-        try {
-            lock = BoundedLock.acquire(channel, files.dir().resolve(key + ".lock"), 0, 1, wait, what);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        return () -> {
-            lock.release();
-            channel.close();
-        };
+        return BoundedLock.holding(files.openShared(key + ".lock"), files.dir().resolve(key + ".lock"), 0, 1, wait, what);
     }
 
     public Optional<ReuseRecord> read(String key) throws IOException {
