@@ -17,12 +17,17 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 import dev.managedbackend.internal.crash.DetachedBackends;
 import dev.managedbackend.internal.os.OwnerTag;
@@ -230,6 +235,71 @@ class ReuseTests {
         assertThat(List.of(ra.output, rb.output)).filteredOn(out -> out.contains("kept for reuse by later runs")).hasSize(1);
         assertThat(List.of(ra.output, rb.output)).filteredOn(out -> out.contains("reused at")).hasSize(1);
         assertThat(keepers()).hasSize(1);
+    }
+
+    @Test
+    void twoClassesInParallelInOneJvmGetOneBackend() throws Exception {
+        together = new CountDownLatch(2);
+        PIDS.clear();
+        Map<String, String> configuration = new HashMap<>(Map.of(
+                "junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+                ManagedBackend.STATE_DIR_PROPERTY_NAME, state().toString(),
+                ManagedBackend.REUSE_PROPERTY_NAME, "always")); // this JVM may run on CI
+
+        EngineExecutionResults results = TestKit.run(configuration, ParallelA.class, ParallelB.class);
+
+        try {
+            TestKit.assertAllPassed(results, 2);
+            assertThat(together.getCount()).isZero(); // both starts began at the same moment
+            assertThat(PIDS).hasSize(2);
+            assertThat(Set.copyOf(PIDS.values())).hasSize(1);
+        } finally {
+            for (DetachedBackends.Found kept : DetachedBackends.list(state())) {
+                DetachedBackends.stop(kept, Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    static volatile CountDownLatch together;
+    static final Map<String, Long> PIDS = new ConcurrentHashMap<>();
+
+    /** In a fixture: both parallel classes compute their env here, so their starts begin together. */
+    static String meet() throws InterruptedException {
+        together.countDown();
+        assertThat(together.await(BOUND.toSeconds(), TimeUnit.SECONDS)).describedAs("the other class arrived").isTrue();
+        return "1";
+    }
+
+    static class ParallelA {
+        @RegisterExtension
+        static ManagedBackendExtension api = new ManagedBackendExtension(BackendBuilder.app("apps.hello:app")
+                .dir(TestKit.DIR).env("MET", () -> meetUnchecked()));
+
+        @Test
+        void uses() {
+            PIDS.put("a", api.backend().pid().getAsLong());
+        }
+    }
+
+    static class ParallelB {
+        @RegisterExtension
+        static ManagedBackendExtension api = new ManagedBackendExtension(BackendBuilder.app("apps.hello:app")
+                .dir(TestKit.DIR).env("MET", () -> meetUnchecked()));
+
+        @Test
+        void uses() {
+            PIDS.put("b", api.backend().pid().getAsLong());
+        }
+    }
+
+    private static String meetUnchecked() {
+        try {
+            return meet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

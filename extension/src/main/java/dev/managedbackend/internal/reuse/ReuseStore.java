@@ -1,8 +1,10 @@
 package dev.managedbackend.internal.reuse;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,7 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.internal.os.BoundedLock;
@@ -25,6 +31,9 @@ import dev.managedbackend.internal.os.PrivateFolder;
  * hold a shared lock on.
  */
 public final class ReuseStore {
+
+    /** The keys this JVM is looking up or starting right now. */
+    private static final Map<String, Semaphore> IN_THIS_JVM = new ConcurrentHashMap<>();
 
     private final PrivateFiles files;
 
@@ -49,10 +58,34 @@ public final class ReuseStore {
 
     /**
      * Held while a run looks for the backend of {@code key} and, if it must, starts it: two runs at
-     * once get one backend. An OS lock, so the kernel drops it if the run dies.
+     * once get one backend. An OS lock, so the kernel drops it if the run dies; within one JVM
+     * (classes run in parallel) a semaphore per key comes first, since the OS lock belongs to the
+     * whole JVM and a second one from it would fail rather than wait.
      */
     public AutoCloseable lock(String key, Duration wait, String what) throws IOException {
-        return BoundedLock.holding(files.openShared(key + ".lock"), files.dir().resolve(key + ".lock"), 0, 1, wait, what);
+        Semaphore inThisJvm = IN_THIS_JVM.computeIfAbsent(key, k -> new Semaphore(1));
+        try {
+            if (!inThisJvm.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("waited " + wait.toSeconds() + " s for " + what + " in this JVM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for " + what);
+        }
+        try {
+            AutoCloseable held = BoundedLock.holding(files.openShared(key + ".lock"), files.dir().resolve(key + ".lock"),
+                    0, 1, wait, what);
+            return () -> {
+                try {
+                    held.close();
+                } finally {
+                    inThisJvm.release();
+                }
+            };
+        } catch (IOException | RuntimeException e) {
+            inThisJvm.release();
+            throw e;
+        }
     }
 
     public Optional<ReuseRecord> read(String key) throws IOException {
@@ -134,7 +167,7 @@ public final class ReuseStore {
      */
     public Optional<AutoCloseable> unused(String id) throws IOException {
         FileChannel channel = openUse(id);
-        FileLock lock = channel.tryLock(0, 1, false);
+        FileLock lock = tryExclusive(channel);
         if (lock == null) {
             channel.close();
             return Optional.empty();
@@ -143,5 +176,13 @@ public final class ReuseStore {
             lock.release();
             channel.close();
         });
+    }
+
+    private static FileLock tryExclusive(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock(0, 1, false);
+        } catch (OverlappingFileLockException e) {
+            return null; // this very JVM uses it
+        }
     }
 }
