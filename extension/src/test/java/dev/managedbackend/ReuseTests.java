@@ -220,6 +220,25 @@ class ReuseTests {
     }
 
     @Test
+    void aKeptCommandBackendIsReusedAndOneThatHangsIsReplaced() throws Exception {
+        Path app = Files.createDirectories(temp.resolve("app"));
+        Path served = Files.createDirectories(temp.resolve("served"));
+        Files.writeString(served.resolve("ok.txt"), "ok");
+        String[] args = {"-Dreuse.served=" + served, "-Dmanagedbackend.stopTimeoutSeconds=1"};
+        Run first = finish(start("first", app, Map.of(), KeptCommand.class, args), "first");
+        assertThat(finish(start("second", app, Map.of(), KeptCommand.class, args), "second").pid).isEqualTo(first.pid);
+
+        exec(temp, "kill", "-STOP", Long.toString(first.pid)); // it still listens (the kernel accepts), but never answers
+        Run third = finish(start("third", app, Map.of(), KeptCommand.class, args), "third");
+
+        assertThat(third.pid).isNotEqualTo(first.pid);
+        assertThat(third.output).contains("backend 'api': the reused backend (pid " + first.pid + ", http://127.0.0.1:"
+                + first.port + ") did not answer GET /ok.txt: java.net.SocketTimeoutException: Read timed out; "
+                + "replacing it with a fresh one");
+        assertThat(OwnProcesses.isAlive(first.pid)).isFalse(); // SIGKILL ends a stopped process
+    }
+
+    @Test
     void twoRunsAtTheSameMomentGetOneBackend() throws Exception {
         Path app = appCopy();
         Path barrier = Files.createDirectory(temp.resolve("barrier"));
@@ -333,12 +352,16 @@ class ReuseTests {
     }
 
     private CrashJvm start(String label, Path app, Map<String, String> env, String... jvmArgs) {
+        return start(label, app, env, KeptApp.class, jvmArgs);
+    }
+
+    private CrashJvm start(String label, Path app, Map<String, String> env, Class<?> fixture, String... jvmArgs) {
         Map<String, String> environment = new HashMap<>();
         environment.put("CI", null); // reuse=true is off on CI: a test of reuse stands for a developer's shell
         environment.putAll(env);
         List<String> args = new ArrayList<>(List.of("-Dreuse.dir=" + app, "-Dmanagedbackend.reuse=true"));
         args.addAll(List.of(jvmArgs)); // later -D wins
-        CrashJvm jvm = CrashJvm.start(KeptApp.class, temp.resolve(label), state(), environment, args.toArray(String[]::new));
+        CrashJvm jvm = CrashJvm.start(fixture, temp.resolve(label), state(), environment, args.toArray(String[]::new));
         jvms.add(jvm);
         return jvm;
     }
@@ -438,6 +461,19 @@ class ReuseTests {
             if (gate != null) {
                 await().atMost(BOUND).until(() -> Files.exists(Path.of(gate))); // killed before that
             }
+        }
+    }
+
+    /** A kept {@code command} backend: a file server whose health path is a file outside its dir. */
+    static class KeptCommand {
+        @RegisterExtension
+        static ManagedBackendExtension api = new ManagedBackendExtension(BackendBuilder.command("python3", "-m",
+                "http.server", "{port}", "--bind", "{host}", "--directory", System.getProperty("reuse.served", "."))
+                .dir(System.getProperty("reuse.dir", ".")).healthPath("/ok.txt"));
+
+        @Test
+        void uses() throws Exception {
+            CrashJvm.ready(api.backend());
         }
     }
 
