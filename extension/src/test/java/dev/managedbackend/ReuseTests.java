@@ -338,6 +338,42 @@ class ReuseTests {
         assertThat(run("next", app).pid).isEqualTo(ready.backendPid());
     }
 
+    @Test
+    void aJvmKilledDuringTheStartLeavesItsBackendToTheKeeperForNoLongerThanTheStart() throws Exception {
+        Path app = appCopy();
+        CrashJvm jvm = start("killed", app, Map.of(), "-Dreuse.app=apps.slow_import:app",
+                "-Dmanagedbackend.startupTimeoutSeconds=5", "-Dmanagedbackend.portAttempts=1");
+        // the backend is importing (2 s): launched, not ready
+        await().atMost(BOUND).until(() -> !startingIn(app).isEmpty() || !jvm.process().isAlive());
+        List<Long> starting = startingIn(app);
+        assertThat(starting).describedAs(jvm.output()).hasSize(1);
+        assertThat(Files.exists(temp.resolve("killed/ready.properties"))).isFalse();
+        jvm.process().destroyForcibly();
+        jvm.awaitExit(BOUND);
+        backends.addAll(starting);
+
+        // its lease was the start's: 5 s x 1 attempt + 10 s; then the keeper stops it and ends
+        await().atMost(BOUND).until(() -> !OwnProcesses.isAlive(starting.get(0)) && keepers().isEmpty());
+        String keeperLog;
+        try (Stream<Path> logs = Files.list(temp.resolve("killed/logs/watchdog"))) {
+            keeperLog = Files.readString(logs.filter(l -> l.getFileName().toString().startsWith("keeper-")).findFirst()
+                    .orElseThrow());
+        }
+        // found by its tag: its group is in the lease only once it is ready
+        assertThat(keeperLog).contains("SIGTERM to process groups (none) and to the processes " + starting.get(0));
+    }
+
+    /** The processes of a kept backend (tagged with a reuse identity) that run in {@code dir}. */
+    private static List<Long> startingIn(Path dir) {
+        return CrashJvm.tagged(OwnerTag.VARIABLE + "=reuse-").stream().filter(pid -> {
+            try {
+                return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).equals(dir);
+            } catch (IOException e) {
+                return false;
+            }
+        }).toList();
+    }
+
     // --- runs -----------------------------------------------------------------------------
 
     private record Run(long pid, int port, String tag, String output, Path dir) {
@@ -383,7 +419,7 @@ class ReuseTests {
         Path source = Path.of(TestKit.DIR, "apps");
         Path copy = temp.resolve("app");
         Files.createDirectories(copy.resolve("apps"));
-        for (String name : List.of("__init__.py", "hello.py")) {
+        for (String name : List.of("__init__.py", "hello.py", "slow_import.py")) {
             Files.copy(source.resolve(name), copy.resolve("apps").resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
         }
         return copy;
@@ -451,8 +487,9 @@ class ReuseTests {
     /** One run's test class: a CLASS backend of the app copy; reports it, and waits at the gate if it is given one. */
     static class KeptApp {
         @RegisterExtension
-        static ManagedBackendExtension api = new ManagedBackendExtension(BackendBuilder.app("apps.hello:app")
-                .dir(System.getProperty("reuse.dir", ".")).env("BARRIER", ReuseTests::barrier));
+        static ManagedBackendExtension api = new ManagedBackendExtension(BackendBuilder.app(
+                System.getProperty("reuse.app", "apps.hello:app")).dir(System.getProperty("reuse.dir", "."))
+                .env("BARRIER", ReuseTests::barrier));
 
         @Test
         void uses() throws Exception {

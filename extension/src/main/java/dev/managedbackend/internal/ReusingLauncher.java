@@ -176,7 +176,7 @@ final class ReusingLauncher {
         String tag = id + ":" + spec.name();
         // the keeper first, on a lease as long as the start may take: a JVM killed during the
         // start leaves its backend to the keeper (the watchdog of this JVM stops only its own tag)
-        store.renew(id, spec.startupTimeout().multipliedBy(settings.portAttempts()).plusSeconds(60), "");
+        store.renew(id, spec.startupTimeout().multipliedBy(settings.portAttempts()).plusSeconds(10), "");
         ProcessHandle keeper;
         ProcessBackend backend;
         try {
