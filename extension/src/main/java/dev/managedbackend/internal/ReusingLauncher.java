@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 
 import dev.managedbackend.BackendStartException;
+import dev.managedbackend.ManagedBackend;
 import dev.managedbackend.Scope;
 import dev.managedbackend.internal.BackendSpec.Mode;
 import dev.managedbackend.internal.crash.CrashGuard;
@@ -72,8 +73,8 @@ final class ReusingLauncher {
         } catch (BackendStartException e) {
             throw e;
         } catch (Exception e) {
-            throw new BackendStartException("backend '" + spec.name() + "': reuse (" + "managedbackend.reuse) failed: "
-                    + e.getMessage() + ". Set managedbackend.reuse=false to start it afresh each run.", e);
+            throw new BackendStartException("backend '" + spec.name() + "': reuse between runs failed: " + e.getMessage()
+                    + ". Set " + ManagedBackend.REUSE_PROPERTY_NAME + "=false to start it afresh each run.", e);
         }
     }
 
