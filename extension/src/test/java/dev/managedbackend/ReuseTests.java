@@ -184,10 +184,9 @@ class ReuseTests {
         Run first = run("first", app, Map.of(), "-Dmanagedbackend.reuseIdleSeconds=3");
 
         assertThat(first.output).contains("kept running for the next run (pid " + first.pid);
-        List<Long> keepers = keepers();
-        assertThat(keepers).hasSize(1);
-        await().atMost(BOUND).until(() -> !OwnProcesses.isAlive(first.pid) && keepers().isEmpty());
-        assertThat(OwnProcesses.isAlive(keepers.get(0))).describedAs("the keeper runs").isFalse();
+        long keeper = keeperOf(first.output);
+        await().atMost(BOUND).until(() -> !OwnProcesses.isAlive(first.pid) && !OwnProcesses.isAlive(keeper));
+        assertThat(keepers()).isEmpty();
         assertThat(CrashJvm.tagged(OwnerTag.VARIABLE + "=" + first.tag.substring(0, first.tag.indexOf(':') + 1))).isEmpty();
         // the keeper's stop went through the watchdog script, which reports what it did
         assertThat(keeperLog(first)).contains("SIGTERM to process groups " + first.pid);
@@ -341,18 +340,18 @@ class ReuseTests {
     @Test
     void aJvmKilledDuringTheStartLeavesItsBackendToTheKeeperForNoLongerThanTheStart() throws Exception {
         Path app = appCopy();
-        CrashJvm jvm = start("killed", app, Map.of(), "-Dreuse.app=apps.slow_import:app",
-                "-Dmanagedbackend.startupTimeoutSeconds=5", "-Dmanagedbackend.portAttempts=1");
-        // the backend is importing (2 s): launched, not ready
-        await().atMost(BOUND).until(() -> !startingIn(app).isEmpty() || !jvm.process().isAlive());
+        Path gate = Files.createDirectories(temp.resolve("gate"));
+        CrashJvm jvm = start("killed", app, Map.of("PREFORK_GATE", gate.toString()), "-Dreuse.app=apps.gated:app",
+                "-Dmanagedbackend.startupTimeoutSeconds=20", "-Dmanagedbackend.portAttempts=1");
+        // the backend is importing the app, which waits at a gate that is never opened: launched, never ready
+        await().atMost(BOUND).until(() -> Files.exists(gate.resolve("first")) || !jvm.process().isAlive());
         List<Long> starting = startingIn(app);
         assertThat(starting).describedAs(jvm.output()).hasSize(1);
-        assertThat(Files.exists(temp.resolve("killed/ready.properties"))).isFalse();
         jvm.process().destroyForcibly();
         jvm.awaitExit(BOUND);
         backends.addAll(starting);
 
-        // its lease was the start's: 5 s x 1 attempt + 10 s; then the keeper stops it and ends
+        // its lease was the start's: 20 s x 1 attempt + 10 s; then the keeper stops it and ends
         await().atMost(BOUND).until(() -> !OwnProcesses.isAlive(starting.get(0)) && keepers().isEmpty());
         String keeperLog;
         try (Stream<Path> logs = Files.list(temp.resolve("killed/logs/watchdog"))) {
@@ -419,10 +418,18 @@ class ReuseTests {
         Path source = Path.of(TestKit.DIR, "apps");
         Path copy = temp.resolve("app");
         Files.createDirectories(copy.resolve("apps"));
-        for (String name : List.of("__init__.py", "hello.py", "slow_import.py")) {
+        for (String name : List.of("__init__.py", "hello.py", "gated.py")) {
             Files.copy(source.resolve(name), copy.resolve("apps").resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
         }
         return copy;
+    }
+
+    /** The keeper's pid, as the run that started it logged it. */
+    private static long keeperOf(String output) {
+        java.util.regex.Matcher keeper = java.util.regex.Pattern.compile("kept for reuse by later runs \\(pid \\d+, keeper pid (\\d+)")
+                .matcher(output);
+        assertThat(keeper.find()).describedAs(output).isTrue();
+        return Long.parseLong(keeper.group(1));
     }
 
     /** The keepers of this test's state folder, found by the ledger folder they were given (hex). */
