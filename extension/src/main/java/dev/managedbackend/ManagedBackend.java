@@ -124,6 +124,15 @@ public @interface ManagedBackend {
      * address.
      */
     String CONTAINER_BIND_ADDRESS_PROPERTY_NAME = "managedbackend.container.bindAddress";
+    /**
+     * Reuse between runs: {@code false} (the default); {@code true}: a {@code CLASS} or {@code RUN}
+     * process-mode backend outlives its test JVM and the next run with an identical spec and
+     * unchanged files gets it back (same URL, same process), except where the environment
+     * variable {@code CI} is set; {@code always}: on CI too. See {@link #REUSE_IDLE_SECONDS_PROPERTY_NAME}.
+     */
+    String REUSE_PROPERTY_NAME = "managedbackend.reuse";
+    /** How long a reused backend that no run uses is kept before its keeper stops it, in seconds. Default 600. */
+    String REUSE_IDLE_SECONDS_PROPERTY_NAME = "managedbackend.reuseIdleSeconds";
 
     /**
      * Names the backend when a test has several; {@code @BackendUrl("name")} picks it.

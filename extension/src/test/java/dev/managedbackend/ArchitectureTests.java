@@ -32,6 +32,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
  *                                 through ServiceLoader (LauncherFactory, ContainerRemover), never named
  *   internal                      the core: specs, settings, ports, launch, readiness
  *   internal.prefork              prefork templates: Pythons that imported the app, forking backends
+ *   internal.reuse                reuse between runs: keys, fingerprints, records, leases
  *   internal.crash                crash safety: ledger, sweep, watchdog
  *   internal.os                   process facts and actions: identity, owner tag, groups, listeners, the stop
  *   dev.managedbackend            the API: annotation, builder, Backend, exceptions, enums
@@ -71,7 +72,8 @@ class ArchitectureTests {
         assertThat(Slices.assignedFrom(eachPackage).transform(CLASSES))
                 .describedAs("the slices checked").extracting(Slice::getDescription)
                 .contains("Slice managedbackend", "Slice terminal", "Slice engine", "Slice internal", "Slice internal.os",
-                        "Slice internal.crash", "Slice internal.container", "Slice internal.prefork");
+                        "Slice internal.crash", "Slice internal.container", "Slice internal.prefork",
+                        "Slice internal.reuse");
         slices().assignedFrom(eachPackage).should().beFreeOfCycles().check(CLASSES);
     }
 
@@ -83,6 +85,7 @@ class ArchitectureTests {
                 .layer("container mode").definedBy("dev.managedbackend.internal.container..")
                 .layer("core").definedBy("dev.managedbackend.internal")
                 .layer("prefork").definedBy("dev.managedbackend.internal.prefork..")
+                .layer("reuse").definedBy("dev.managedbackend.internal.reuse..")
                 .layer("crash guard").definedBy("dev.managedbackend.internal.crash..")
                 .layer("os").definedBy("dev.managedbackend.internal.os..")
                 .layer("API").definedBy("dev.managedbackend")
@@ -91,9 +94,11 @@ class ArchitectureTests {
                 .whereLayer("container mode").mayNotBeAccessedByAnyLayer()
                 .whereLayer("core").mayOnlyBeAccessedByLayers("terminal", "engine", "container mode")
                 .whereLayer("prefork").mayOnlyBeAccessedByLayers("core")
-                .whereLayer("crash guard").mayOnlyBeAccessedByLayers("terminal", "core", "container mode", "prefork")
+                .whereLayer("reuse").mayOnlyBeAccessedByLayers("core")
+                .whereLayer("crash guard").mayOnlyBeAccessedByLayers("terminal", "core", "container mode", "prefork",
+                        "reuse")
                 .whereLayer("os").mayOnlyBeAccessedByLayers("terminal", "core", "container mode", "prefork",
-                        "crash guard")
+                        "crash guard", "reuse")
                 .check(CLASSES);
     }
 
@@ -157,7 +162,8 @@ class ArchitectureTests {
 
     @Test
     void everyPackageButTheApiIsMarkedInternal() {
-        for (String name : List.of("terminal", "engine", "internal", "internal.os", "internal.crash", "internal.container", "internal.prefork")) {
+        for (String name : List.of("terminal", "engine", "internal", "internal.os", "internal.crash",
+                "internal.container", "internal.prefork", "internal.reuse")) {
             JavaPackage internal = CLASSES.getPackage("dev.managedbackend." + name);
             assertThat(internal.isAnnotatedWith(API.class)).describedAs("@API on package %s", name).isTrue();
             assertThat(internal.getAnnotationOfType(API.class).status()).isEqualTo(API.Status.INTERNAL);

@@ -6,15 +6,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import dev.managedbackend.internal.Config;
+import dev.managedbackend.internal.Settings;
+import dev.managedbackend.internal.crash.DetachedBackends;
+import dev.managedbackend.internal.os.PrivateFolder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -40,6 +48,25 @@ class ReadmePropertiesTests {
             if ("true".equals(configuration.get(ManagedBackend.PREFORK_PROPERTY_NAME))) {
                 assertThat(ForkedCases.log).contains("forked from prefork template pid");
             }
+            if ("true".equals(configuration.get(ManagedBackend.REUSE_PROPERTY_NAME))) {
+                assertKeptUnlessOnCiAndStop(ForkedCases.pid, configuration);
+            }
+        }
+    }
+
+    /** A snippet that turns reuse on kept its backend (but on CI): stopped here, so the suite leaves nothing running. */
+    private static void assertKeptUnlessOnCiAndStop(long pid, Map<String, String> configuration) throws IOException {
+        // the run's own state folder: the engine test kit reads no system properties
+        Path state = Settings.from(new Config(key -> Optional.ofNullable(configuration.get(key)))).stateDir();
+        try {
+            List<DetachedBackends.Found> kept = DetachedBackends.list(state).stream().filter(f -> f.pid() == pid).toList();
+            String ci = System.getenv("CI");
+            assertThat(kept).describedAs("kept backends of pid %d (CI=%s)", pid, ci).hasSize(ci == null || ci.isEmpty() ? 1 : 0);
+            for (DetachedBackends.Found found : kept) {
+                assertThat(DetachedBackends.stop(found, Duration.ofSeconds(10))).isEmpty();
+            }
+        } catch (PrivateFolder.NotPrivate e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -74,10 +101,12 @@ class ReadmePropertiesTests {
     @ManagedBackend(app = "apps.hello:app", dir = DIR)
     static class ForkedCases {
         static volatile String log;
+        static volatile long pid;
 
         @Test
         void test(Backend backend) throws IOException {
             log = Files.readString(backend.logFile());
+            pid = backend.pid().getAsLong();
         }
     }
 }

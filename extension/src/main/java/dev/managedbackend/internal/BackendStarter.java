@@ -29,10 +29,12 @@ public final class BackendStarter {
 
     private final Settings settings;
     private final ProcessLauncher processes;
+    private final ReusingLauncher reusing;
 
     public BackendStarter(Settings settings) {
         this.settings = settings;
         this.processes = new ProcessLauncher(settings);
+        this.reusing = new ReusingLauncher(settings, processes);
     }
 
     /** Starts one backend; {@code owner} (the test class, or the program) names its log files. */
@@ -44,6 +46,9 @@ public final class BackendStarter {
         if (spec.mode().isContainer()) {
             // looked up only here, so that process mode never loads container code or Testcontainers
             return ContainerMode.launcher(spec, settings).start(spec, owner);
+        }
+        if (ReusingLauncher.applies(spec, settings)) {
+            return reusing.start(spec, owner);
         }
         return processes.start(spec, owner);
     }

@@ -46,6 +46,19 @@ public interface LaunchedBackend extends AutoCloseable {
         throw new UnsupportedOperationException(this + " cannot outlive the JVM that started it");
     }
 
+    /** Whether it is kept for later runs ({@code managedbackend.reuse}): then its scope's end only releases it. */
+    default boolean isReused() {
+        return false;
+    }
+
+    /**
+     * Ends this use at the end of its scope: stops it, but a reused backend is only given back,
+     * to run on for the next run until its idle timeout.
+     */
+    default void release() {
+        close();
+    }
+
     /** Stops it and everything it spawned; safe to call more than once, from any thread. */
     @Override
     void close();

@@ -59,21 +59,33 @@ public final class ProcessLauncher {
 
     /** Starts the backend; {@code owner} (the test class) names its log file. */
     public LaunchedBackend start(BackendSpec spec, String owner) {
+        return start(spec, owner, OwnerTag.of(spec.name()), spec.prefork());
+    }
+
+    /**
+     * Starts the backend launched cold with {@code tag} as its owner tag (a reused backend's, which
+     * belongs to no JVM), never forked: a forked backend is the template's child.
+     */
+    ProcessBackend startTagged(BackendSpec spec, String owner, String tag) {
+        return start(spec, owner, tag, false);
+    }
+
+    private ProcessBackend start(BackendSpec spec, String owner, String tag, boolean prefork) {
         crashGuard(); // the first start in this JVM sweeps what killed JVMs left
         PythonInterpreter python = spec.mode() == Mode.APP
                 ? PythonInterpreter.resolve(spec, System.getenv()) : null;
         LaunchCommand portless = LaunchCommand.of(spec, python, settings.host(), 0);
         try (ForkLauncher forks = new ForkLauncher(settings, crashGuard())) {
-            return start(spec, owner, python, portless, forks);
+            return start(spec, owner, python, portless, forks, tag, prefork);
         }
     }
 
-    private LaunchedBackend start(BackendSpec spec, String owner, PythonInterpreter python, LaunchCommand portless,
-            ForkLauncher forks) {
+    private ProcessBackend start(BackendSpec spec, String owner, PythonInterpreter python, LaunchCommand portless,
+            ForkLauncher forks, String tag, boolean prefork) {
         String bindHost = portless.bindHost();
         // the log first: it makes the log folder private before the template writes there
         LogFile log = LogFile.create(settings.logDir(), owner, spec.name());
-        Template template = spec.prefork() ? forks.template(spec, python, portless).orElse(null) : null;
+        Template template = prefork ? forks.template(spec, python, portless).orElse(null) : null;
         PortAllocator ports = PortAllocator.forStateDir(settings.stateDir());
         Set<Integer> tried = new LinkedHashSet<>();
         int attempts = spec.picksPort() ? settings.portAttempts() : 1;
@@ -90,7 +102,7 @@ public final class ProcessLauncher {
             if (forked == null) {
                 template = null; // the later attempts start cold too
             }
-            ProcessBackend backend = forked != null ? forked : launch(spec, command, lease, log);
+            ProcessBackend backend = forked != null ? forked : launch(spec, command, lease, log, tag);
             try {
                 new ReadinessProbe(backend.baseUrl(), spec.healthPath())
                         .await(backend, spec.startupTimeout(), settings.pollInterval());
@@ -165,7 +177,7 @@ public final class ProcessLauncher {
                 + ", choose another port, or leave port out (0) to let the extension pick a free one.";
     }
 
-    private ProcessBackend launch(BackendSpec spec, LaunchCommand command, PortLease lease, LogFile log) {
+    private ProcessBackend launch(BackendSpec spec, LaunchCommand command, PortLease lease, LogFile log, String tag) {
         ProcessBuilder builder = new ProcessBuilder(command.argv())
                 .directory(spec.dir().toFile())
                 .redirectErrorStream(true)
@@ -173,7 +185,6 @@ public final class ProcessLauncher {
         Map<String, String> env = builder.environment();
         env.clear();
         env.putAll(environment(spec, lease.port()));
-        String tag = OwnerTag.of(spec.name());
         env.put(OwnerTag.VARIABLE, tag); // last: no declared env can disown a backend
         // in a process group of its own where possible, so that its whole tree can be found later
         Optional<List<String>> grouped = ProcessGroups.inOwnGroup(command.argv(), spec.dir(), env,

@@ -119,7 +119,7 @@ public final class RunningBackend implements Backend {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            Stopping.stop(current);
+            Stopping.end(current);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import dev.managedbackend.BackendConfigurationException;
 
 import dev.managedbackend.ManagedBackend;
+import dev.managedbackend.internal.reuse.ReuseSwitch;
 
 /** Run-wide knobs that are not per-backend attributes; see the keys on {@link ManagedBackend}. */
 public record Settings(
@@ -22,7 +23,9 @@ public record Settings(
         Path stateDir,
         Map<String, String> containerBuildArgs,
         boolean skipWithoutDocker,
-        PublishAddress containerBindAddress) {
+        PublishAddress containerBindAddress,
+        boolean reuse,
+        Duration reuseIdle) {
 
     private static final Pattern BUILD_ARG = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
 
@@ -45,7 +48,9 @@ public record Settings(
                         .orElseGet(StateDirectory::defaultLocation),
                 buildArgs(config.string(ManagedBackend.CONTAINER_BUILD_ARGS_PROPERTY_NAME, "")),
                 config.bool(ManagedBackend.CONTAINER_SKIP_WITHOUT_DOCKER_PROPERTY_NAME, false),
-                PublishAddress.parse(config.string(ManagedBackend.CONTAINER_BIND_ADDRESS_PROPERTY_NAME, "auto")));
+                PublishAddress.parse(config.string(ManagedBackend.CONTAINER_BIND_ADDRESS_PROPERTY_NAME, "auto")),
+                ReuseSwitch.resolve(config.string(ManagedBackend.REUSE_PROPERTY_NAME, "false"), System.getenv()),
+                Duration.ofSeconds(config.integer(ManagedBackend.REUSE_IDLE_SECONDS_PROPERTY_NAME, 600, 1)));
     }
 
     /** {@code "KEY=VALUE,KEY=VALUE"}; a value cannot contain a comma. */

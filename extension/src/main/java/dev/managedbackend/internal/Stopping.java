@@ -14,6 +14,16 @@ public final class Stopping {
     private Stopping() {
     }
 
+    /** The end of a backend's scope: stops it, or gives a reused one back (it says so itself). */
+    public static void end(LaunchedBackend backend) {
+        if (!backend.isReused()) {
+            stop(backend);
+            return;
+        }
+        UrlProperty.clear(backend);
+        backend.release();
+    }
+
     public static void stop(LaunchedBackend backend) {
         UrlProperty.clear(backend);
         // a container's state is an engine call, up to its bound on a hung engine: asked of processes only

@@ -1,8 +1,6 @@
 package dev.managedbackend.internal.crash;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,18 +114,7 @@ public final class DetachedBackends {
             throws IOException, PrivateFolder.NotPrivate {
         PrivateFiles files = PrivateFiles.in(stateDir, "The managed-backend state folder");
         Path file = files.dir().resolve("starts.lock");
-        FileChannel channel = files.openShared("starts.lock");
-        FileLock lock;
-        try {
-            lock = BoundedLock.acquire(channel, file, Math.floorMod(name.hashCode(), 1 << 20), 1, wait,
-                    "another start of a backend named '" + name + "'");
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        return () -> {
-            lock.release();
-            channel.close();
-        };
+        return BoundedLock.holding(files.openShared("starts.lock"), file, Math.floorMod(name.hashCode(), 1 << 20), 1,
+                wait, "another start of a backend named '" + name + "'");
     }
 }

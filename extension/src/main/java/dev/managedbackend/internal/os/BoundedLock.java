@@ -49,4 +49,23 @@ public final class BoundedLock {
             pause = Math.min(LONGEST_PAUSE_MILLIS, pause * 2);
         }
     }
+
+    /**
+     * {@link #acquire} on a channel that the lock then owns: closing what this returns releases the
+     * lock and closes the channel; if the lock cannot be had, the channel is closed at once.
+     */
+    public static AutoCloseable holding(FileChannel channel, Path file, long position, long size, Duration wait,
+            String what) throws IOException {
+        FileLock lock;
+        try {
+            lock = acquire(channel, file, position, size, wait, what);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return () -> {
+            lock.release();
+            channel.close();
+        };
+    }
 }
