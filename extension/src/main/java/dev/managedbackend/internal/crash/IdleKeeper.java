@@ -6,9 +6,10 @@ import java.io.InputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import dev.managedbackend.internal.os.HostFacts;
 import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.os.OwnerTag;
 import dev.managedbackend.internal.os.PrivateFolder;
@@ -53,17 +54,21 @@ public final class IdleKeeper {
         } catch (PrivateFolder.NotPrivate e) {
             // reports nowhere: the stop happens all the same
         }
-        List<String> command = new ArrayList<>();
-        ProcessGroups.setsid().ifPresent(command::add);
         String tagPrefix = OwnerTag.VARIABLE + "=" + identity;
-        command.addAll(List.of("/bin/sh", "-c", SCRIPT, NAME, Watchdog.script(), lease.toAbsolutePath().toString(),
+        List<String> script = List.of("/bin/sh", "-c", SCRIPT, NAME, Watchdog.script(), lease.toAbsolutePath().toString(),
                 tagPrefix, WatchdogLink.hex(tagPrefix), WatchdogLink.hex(stateDir.resolve("ledger").toString()),
-                WatchdogLink.hex(log == null ? "" : log.toString())));
-        ProcessBuilder builder = new ProcessBuilder(command)
+                WatchdogLink.hex(log == null ? "" : log.toString()));
+        ProcessBuilder builder = new ProcessBuilder(script)
                 .redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectOutput(Redirect.DISCARD)
                 .redirectError(Redirect.DISCARD);
         builder.environment().remove(OwnerTag.VARIABLE); // never mistaken for a backend
+        if (HostFacts.portableSwitch()) {
+            builder.environment().put(HostFacts.PORTABLE_VARIABLE, "1"); // the watchdog it runs stops as without /proc
+        }
+        // a session of its own, as the watchdog's: the end of the JVM's group does not reach it
+        ProcessGroups.inOwnGroup(script, Path.of("/"), builder.environment(), Optional.empty())
+                .ifPresent(builder::command);
         return builder.start().toHandle();
     }
 
