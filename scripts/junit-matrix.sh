@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 SENSITIVE='JUnitVersionTests,ScopeTests,InjectionTests,DiagnosticsTests,ConfigurationDefaultsTests,'\
 'WrittenAttributesTests,EnvReferenceTests,ParallelExecutionTests,StartGroupTests,ProcessModeTests,'\
-'RegisteredExtensionTests,FieldScopeTests,StopAndRestartTests,ReadinessTests'
+'RegisteredExtensionTests,StopAndRestartTests,ReadinessTests'
 
 full=false
 versions=()
