@@ -81,6 +81,21 @@ class DiagnosticsTests {
         assertThat(holder.isAlive()).isTrue();
     }
 
+    /** A backend kept for reuse between runs is owned by no JVM: the message says how it ends. */
+    @Test
+    void aFixedPortTakenByABackendKeptForReuseSaysHowToStopIt() throws Exception {
+        holder = listenOn(19895, Map.of("MANAGED_BACKEND_OWNER", "reuse-5eed5eed:api"));
+
+        Throwable failure = TestKit.classFailure(TestKit.run(KeptHolderCases.class), KeptHolderCases.class);
+
+        Messages.assertMatches(failure.getMessage(), "backend 'default': port = 19895 on 127.0.0.1 is already in use "
+                + "by pid " + holder.pid() + " ({...}), user {...}, running for {n} s: backend 'api', which "
+                + "managed-backend keeps running for reuse between test runs (managedbackend.reuse); it stops once "
+                + "unused for managedbackend.reuseIdleSeconds, or stop it now with managed-backend stop api. A fixed "
+                + "port is used as given{...}");
+        assertThat(holder.isAlive()).isTrue();
+    }
+
     @Test
     void aBackendThatDiesBetweenTestsFailsTheNextTestWithItsExitCode() {
         EngineExecutionResults results = TestKit.run(DiesBetweenTestsCases.class);
@@ -137,6 +152,13 @@ class DiagnosticsTests {
 
     @ManagedBackend(dir = DIR, app = "apps.hello:app", port = 19893)
     static class ForeignHolderCases {
+        @Test
+        void test() {
+        }
+    }
+
+    @ManagedBackend(dir = DIR, app = "apps.hello:app", port = 19895)
+    static class KeptHolderCases {
         @Test
         void test() {
         }

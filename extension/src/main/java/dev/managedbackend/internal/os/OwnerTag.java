@@ -22,6 +22,12 @@ public final class OwnerTag {
      */
     public static final String DETACHED_VARIABLE = "MANAGED_BACKEND_DETACHED";
 
+    /**
+     * How the owner part of a kept backend's tag begins ({@code reuse-<random>:<name>}): a backend
+     * reused between runs is owned by no JVM, so that no JVM's watchdog stops it; its keeper does.
+     */
+    public static final String REUSE_PREFIX = "reuse-";
+
     /** {@code <jvm identity>:}, the part every backend of this JVM shares. */
     private static final String JVM_PREFIX = JvmIdentity.self() + ":";
 

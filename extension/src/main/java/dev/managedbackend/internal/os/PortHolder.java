@@ -143,6 +143,12 @@ public final class PortHolder {
     private static String describe(long pid, String command, String user, Duration uptime, Map<String, String> env) {
         String who = "pid " + pid + " (" + command + "), user " + user + ", running for " + human(uptime);
         String tag = env.get(OwnerTag.VARIABLE);
+        if (tag != null && tag.startsWith(OwnerTag.REUSE_PREFIX) && tag.indexOf(':') > 0) {
+            String name = OwnerTag.backendOf(tag);
+            return who + ": backend '" + name + "', which managed-backend keeps running for reuse between test runs "
+                    + "(managedbackend.reuse); it stops once unused for managedbackend.reuseIdleSeconds, or stop it "
+                    + "now with managed-backend stop " + shellWord(name);
+        }
         if (OwnerTag.ownerOf(tag).isEmpty()) {
             return who + ": a foreign process, which managed-backend never touches";
         }
@@ -156,12 +162,16 @@ public final class PortHolder {
         }
         if (!env.getOrDefault(OwnerTag.DETACHED_VARIABLE, "").isEmpty()) {
             return who + ": backend '" + name + "', which managed-backend start started to outlive it; stop it with "
-                    + "managed-backend stop " + (name.matches("[\\w.@%+=:,/-]+") ? name : "'" + name.replace("'", "'\\''")
-                            + "'");
+                    + "managed-backend stop " + shellWord(name);
         }
         return who + ": a backend that managed-backend started for test JVM " + owner.pid()
                 + ", which is gone; the next test run sweeps it (managed-backend reap does it now), or stop it now "
                 + "with kill " + pid;
+    }
+
+    /** {@code name} as one word of a shell command line. */
+    private static String shellWord(String name) {
+        return name.matches("[\\w.@%+=:,/-]+") ? name : "'" + name.replace("'", "'\\''") + "'";
     }
 
     private static Map<String, String> environmentOf(OSProcess process) {

@@ -5,6 +5,9 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import dev.managedbackend.internal.os.OwnerTag;
+import dev.managedbackend.internal.os.PrivateFiles;
+
 /**
  * A reused backend as the run that started it recorded it, for the runs after it: who it is (its
  * reuse identity and tag, root process and start stamp, process group), where it answers, what
@@ -20,7 +23,7 @@ public record ReuseRecord(String id, String name, String tag, long pid, long pid
 
     /** A new reuse identity: random, so that no two backends and no JVM share it. */
     public static String newId() {
-        return "reuse-" + dev.managedbackend.internal.os.PrivateFiles.randomToken();
+        return OwnerTag.REUSE_PREFIX + PrivateFiles.randomToken();
     }
 
     String format() {
