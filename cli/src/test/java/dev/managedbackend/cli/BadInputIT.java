@@ -7,9 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.managedbackend.Backend;
@@ -29,17 +28,9 @@ class BadInputIT {
     @TempDir
     Path temp;
 
-    private Cli cli;
-
-    @BeforeEach
-    void cli() {
-        cli = new Cli(temp);
-    }
-
-    @AfterEach
-    void nothingLeft() throws Exception {
-        cli.close();
-    }
+    /** Each test's own state folder; after the test, every backend stopped and nothing of it left running. */
+    @RegisterExtension
+    final Cli cli = new Cli();
 
     @Test
     void noModeOrTwoModesIsAUsageError() throws Exception {

@@ -14,12 +14,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import dev.managedbackend.internal.os.JvmIdentity;
 import dev.managedbackend.internal.os.ProcessIdentity;
@@ -30,7 +36,7 @@ import dev.managedbackend.internal.os.ProcessIdentity;
  * stops every backend {@code start} started there and fails if any process that one of its
  * command-line JVMs tagged is still alive (so nothing outlives the suite).
  */
-final class Cli implements AutoCloseable {
+final class Cli implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     static final Path JAR = Path.of(System.getProperty("cli.jar", "target/managed-backend-cli.jar"));
     static final Path LAUNCHER = Path.of(System.getProperty("cli.launcher", "bin/managed-backend"));
@@ -44,14 +50,44 @@ final class Cli implements AutoCloseable {
             .toAbsolutePath().normalize();
     static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
-    private final Path state;
-    private final Path temp;
+    private Path state;
+    private Path temp;
     private final List<Long> jvms = new CopyOnWriteArrayList<>();
     private int runs;
 
+    /**
+     * As a test's {@code @RegisterExtension} instance field: a folder of its own for each test (the
+     * state folder and the runs' output), made before the test; after it, {@link #close()} and the
+     * folder removed.
+     */
+    Cli() {
+    }
+
     Cli(Path temp) {
-        this.temp = temp;
-        this.state = temp.resolve("state");
+        use(temp);
+    }
+
+    private void use(Path folder) {
+        this.temp = folder;
+        this.state = folder.resolve("state");
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        use(Files.createTempDirectory("managed-backend-cli-"));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        try {
+            close();
+        } finally {
+            try (Stream<Path> files = Files.walk(temp)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     Path state() {
@@ -232,7 +268,7 @@ final class Cli implements AutoCloseable {
             Result stop = run("stop", "--all");
             assertThat(stop.exit()).describedAs("stop --all at the end: %s", stop).isZero();
         }
-        boolean clean = await(() -> tagged().isEmpty(), Duration.ofSeconds(10));
+        boolean clean = await(() -> tagged().isEmpty(), Duration.ofSeconds(60));
         List<Long> left = tagged();
         left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         assertThat(clean).describedAs("processes of the command line left running: %s", left).isTrue();

@@ -6,9 +6,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,17 +20,9 @@ class RestartIT {
     @TempDir
     Path temp;
 
-    private Cli cli;
-
-    @BeforeEach
-    void cli() {
-        cli = new Cli(temp);
-    }
-
-    @AfterEach
-    void nothingLeft() throws Exception {
-        cli.close();
-    }
+    /** Each test's own state folder; after the test, every backend stopped and nothing of it left running. */
+    @RegisterExtension
+    final Cli cli = new Cli();
 
     @Test
     void restartStartsTheBackendAgainOnTheSamePortSoTheUrlStaysTheSame() throws Exception {

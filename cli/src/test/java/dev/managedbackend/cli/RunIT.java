@@ -9,9 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,17 +26,9 @@ class RunIT {
     @TempDir
     Path temp;
 
-    private Cli cli;
-
-    @BeforeEach
-    void cli() {
-        cli = new Cli(temp);
-    }
-
-    @AfterEach
-    void nothingLeft() throws Exception {
-        cli.close();
-    }
+    /** Each test's own state folder; after the test, every backend stopped and nothing of it left running. */
+    @RegisterExtension
+    final Cli cli = new Cli();
 
     @Test
     void theCommandGetsTheUrlAndItsFailingExitCodeIsPassedOnAndNothingIsLeft() throws Exception {

@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,17 +24,9 @@ class StartStopIT {
     @TempDir
     Path temp;
 
-    private Cli cli;
-
-    @BeforeEach
-    void cli() {
-        cli = new Cli(temp);
-    }
-
-    @AfterEach
-    void nothingLeft() throws Exception {
-        cli.close();
-    }
+    /** Each test's own state folder; after the test, every backend stopped and nothing of it left running. */
+    @RegisterExtension
+    final Cli cli = new Cli();
 
     @Test
     void startOutlivesTheCommandThenStatusWhoAndStopFindIt() throws Exception {
