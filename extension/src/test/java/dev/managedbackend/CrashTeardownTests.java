@@ -76,14 +76,7 @@ class CrashTeardownTests {
             }
             assertThat(ledger(state)).describedAs("ledger entries: the template and its 2 backends").hasSize(3);
 
-            long killed = System.nanoTime();
-            jvm.process().destroyForcibly();
-
-            Duration gone = Duration.ZERO;
-            for (int port : ready.ports()) {
-                Duration until = awaitGone(all, port, killed, Duration.ofSeconds(10));
-                gone = until.compareTo(gone) > 0 ? until : gone;
-            }
+            Duration gone = sigkillAndAwaitGone(jvm, all, ready.ports());
             System.out.printf("[crash] SIGKILL, prefork, round %d: template and %d processes gone and ports %s free "
                     + "%d ms after the JVM was killed%n", round, all.size() - 1, ready.ports(), gone.toMillis());
             assertThat(gone).describedAs("time from SIGKILL until %s and ports %s were gone; %s", all, ready.ports(),
@@ -93,6 +86,19 @@ class CrashTeardownTests {
                     Duration.ofSeconds(5), () -> "watchdog gone and ledger empty; ledger " + ledger(state)
                             + "\n" + jvm.watchdogLog());
         }
+    }
+
+    /** SIGKILLs the test JVM; how long until all of {@code processes} were gone and every port free. */
+    private static Duration sigkillAndAwaitGone(CrashJvm jvm, List<Long> processes, List<Integer> ports)
+            throws Exception {
+        long killed = System.nanoTime();
+        jvm.process().destroyForcibly();
+        Duration gone = Duration.ZERO;
+        for (int port : ports) {
+            Duration until = awaitGone(processes, port, killed, Duration.ofSeconds(10));
+            gone = until.compareTo(gone) > 0 ? until : gone;
+        }
+        return gone;
     }
 
     /**
@@ -121,14 +127,7 @@ class CrashTeardownTests {
                     .findFirst().orElseThrow(() -> new AssertionError("no daemonised process among " + all));
             assertThat(CrashJvm.tree(ready.backendPid())).describedAs("the trees").doesNotContain(daemonised);
 
-            long killed = System.nanoTime();
-            jvm.process().destroyForcibly();
-
-            Duration gone = Duration.ZERO;
-            for (int port : ready.ports()) {
-                Duration until = awaitGone(all, port, killed, Duration.ofSeconds(10));
-                gone = until.compareTo(gone) > 0 ? until : gone;
-            }
+            Duration gone = sigkillAndAwaitGone(jvm, all, ready.ports());
             System.out.printf("[crash] SIGKILL, --reload + daemonised grandchild, round %d: %d processes gone and "
                     + "ports %s free %d ms after the JVM was killed%n", round, all.size(), ready.ports(), gone.toMillis());
             assertThat(gone).describedAs("time from SIGKILL until %s and ports %s were gone; %s%nwatchdog log:%n%s", all,
