@@ -55,7 +55,7 @@ unzip -p "$jar" META-INF/MANIFEST.MF | grep '^Automatic-Module-Name: dev.managed
 unzip -l "$jar" | grep ' META-INF/LICENSE$' >/dev/null || fail "no META-INF/LICENSE in $jar"
 javadoc="$dir/$(echo "$files" | grep -- '-javadoc\.jar$')"
 unzip -l "$javadoc" | grep 'dev/managedbackend/ManagedBackend.html' >/dev/null || fail "no ManagedBackend.html in $javadoc"
-! unzip -l "$javadoc" | grep 'dev/managedbackend/internal/' >/dev/null || fail "internal packages documented in $javadoc"
+! unzip -l "$javadoc" | grep -E 'dev/managedbackend/(internal|engine|terminal)/' >/dev/null || fail "internal packages documented in $javadoc"
 pom="$dir/$(echo "$files" | grep '\.pom$')"
 for element in '<description>' '<url>' '<license>' '<developer>' '<scm>' '<connection>'; do
     grep -q "$element" "$pom" || fail "no $element in $pom"
